@@ -1,0 +1,28 @@
+/**
+ * The identity headers sent on every 200 from an authz endpoint. All four are always present,
+ * empty when unknown, so that a proxy which copies them (Traefik authResponseHeaders, Caddy
+ * copy_headers, nginx auth_request_set) never passes a copy the client sent itself.
+ */
+import type { SessionData } from '../session/sealer.ts'
+
+export const IDENTITY_HEADERS = ['Remote-User', 'Remote-Email', 'Remote-Name', 'Remote-Groups'] as const
+
+/** Returns the identity headers for `session`. */
+export function identityHeaders (session: SessionData): Record<(typeof IDENTITY_HEADERS)[number], string> {
+  return {
+    'Remote-User': headerValue(session.login),
+    'Remote-Email': headerValue(session.email),
+    'Remote-Name': headerValue(session.name),
+    'Remote-Groups': headerValue(session.groups.join(','))
+  }
+}
+
+/**
+ * Makes an Okta profile value safe for a header. Control characters are dropped, because CR and LF
+ * would split the header. Non-ASCII text is sent as its UTF-8 bytes, which is what upstream
+ * applications read; Node refuses characters above U+00FF in a header value outright.
+ */
+export function headerValue (text: string): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '')
+  return Buffer.from(clean, 'utf8').toString('latin1')
+}

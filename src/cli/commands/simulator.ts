@@ -1,0 +1,33 @@
+/** `pushgate simulator [--port N]`: runs the Okta simulator alone, for trying pushgate or the CLI without Okta. */
+import type { Command } from 'commander'
+import { startSimulator } from '../../simulator/index.ts'
+import { CliError } from '../exit.ts'
+
+/** The token the standalone simulator accepts unless --api-token is given. It guards nothing real. */
+export const DEFAULT_SIMULATOR_TOKEN = 'simulator-api-token'
+
+export function registerSimulator (program: Command): void {
+  program
+    .command('simulator')
+    .description('run the Okta simulator alone and print its URL and its phone page\'s URL')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free port)', '0')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--api-token <token>', 'the SSWS token the simulator accepts', DEFAULT_SIMULATOR_TOKEN)
+    .action(async (options: { port: string, host: string, apiToken: string }) => {
+      const port = Number(options.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+        throw new CliError(`--port is ${JSON.stringify(options.port)}; give a whole number from 0 to 65535`)
+      }
+      const simulator = await startSimulator({ apiToken: options.apiToken, host: options.host, port, logger: false })
+      process.stdout.write([
+        `Okta simulator: ${simulator.url}`,
+        `Phone page:     ${simulator.phoneUrl}`,
+        `API token:      ${options.apiToken}   (use as okta.apiToken, or OKTA_API_TOKEN for the CLI)`,
+        'Control API:    see docs/simulator.md',
+        ''
+      ].join('\n'))
+      const stop = (): void => { simulator.close().then(() => process.exit(0), () => process.exit(1)) }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * The `pushgate` command. Each subcommand lives in src/cli/commands/; this file only wires them
+ * and turns errors into a message and an exit code, never a stack trace.
+ */
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { PushgateError } from '../errors.ts'
+import { registerCheckConfig } from './commands/check-config.ts'
+import { registerDemo } from './commands/demo.ts'
+import { registerServe } from './commands/serve.ts'
+import { registerSimulator } from './commands/simulator.ts'
+import { CliError, EXIT_USAGE } from './exit.ts'
+
+function packageVersion (): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
+  return (JSON.parse(text) as { version: string }).version
+}
+
+/** Builds the program with every subcommand. */
+function buildProgram (): Command {
+  const program = new Command()
+    .name('pushgate')
+    .description('Forward-auth gateway that signs people in with an Okta Verify push')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+
+  registerServe(program)
+  registerDemo(program)
+  registerCheckConfig(program)
+  registerSimulator(program)
+  for (const command of program.commands) command.exitOverride()
+  return program
+}
+
+/** Runs the program on `argv` and returns the exit code for errors; long-running commands keep the process alive. */
+async function main (argv: string[]): Promise<number | undefined> {
+  try {
+    await buildProgram().parseAsync(argv)
+    return undefined
+  } catch (error) {
+    return reportError(error)
+  }
+}
+
+function reportError (error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version end with exit code 0; Commander already printed usage errors.
+    return error.exitCode === 0 ? 0 : EXIT_USAGE
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`)
+    return error.exitCode
+  }
+  if (error instanceof PushgateError) {
+    process.stderr.write(`${error.message}\n`)
+    return EXIT_USAGE
+  }
+  process.stderr.write(`pushgate failed unexpectedly: ${error instanceof Error ? error.message : String(error)}\n`)
+  return 1
+}
+
+const code = await main(process.argv)
+if (code !== undefined) process.exitCode = code

@@ -1,0 +1,85 @@
+/**
+ * The parts every route shares, built once from the configuration: the session sealer and cookie,
+ * the redirect rule, proxy trust, and the URLs of pushgate's own pages.
+ */
+import proxyAddr from 'proxy-addr'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { Clock } from './clock.ts'
+import type { Config } from './config/schema.ts'
+import { createRedirectPolicy, type RedirectPolicy } from './http/redirect.ts'
+import { sessionCookie, type SessionCookie } from './session/cookie-options.ts'
+import { SessionSealer, type UnsealResult } from './session/sealer.ts'
+
+/** Warnings about forged-looking forwarded headers repeat at most this often. */
+const UNTRUSTED_WARNING_INTERVAL_MS = 60_000
+
+export interface Gateway {
+  config: Config
+  clock: Clock
+  sealer: SessionSealer
+  cookie: SessionCookie
+  redirects: RedirectPolicy
+  /** pushgate's path prefix, from publicUrl: '' at the root, '/.pushgate' under a path. */
+  basePath: string
+  isTrustedProxy: (address: string | undefined) => boolean
+  isAllowedLogin: (login: string) => boolean
+  /** Reads the session cookie of `request`; any failure means "not signed in". */
+  readSession: (request: FastifyRequest) => Promise<UnsealResult>
+  /** The absolute URL of one of pushgate's own routes, such as `/login`. */
+  publicUrlFor: (path: string) => URL
+  /** The absolute login page URL, with `rd` set to `target` when known. */
+  loginUrl: (target: URL | undefined) => string
+  /** Logs, at most once a minute, that an untrusted caller sent forwarded headers. */
+  warnUntrustedForwarding: (request: FastifyRequest) => void
+}
+
+/** Builds the shared parts for `config`. */
+export function createGateway (config: Config, clock: Clock, log: FastifyBaseLogger): Gateway {
+  const trust = proxyAddr.compile(config.server.trustedProxies)
+  const allowedLogins = new Set(config.users.map((user) => user.login.toLowerCase()))
+  const sealer = new SessionSealer({ secrets: config.session.secrets, lifetimeMs: config.session.lifetimeMs, clock })
+  const cookie = sessionCookie(config)
+  const basePath = config.publicUrl.pathname.replace(/\/+$/, '')
+  let lastUntrustedWarningMs = -Infinity
+
+  const publicUrlFor = (path: string): URL => new URL(`${basePath}${path}`, config.publicUrl.origin)
+
+  return {
+    config,
+    clock,
+    sealer,
+    cookie,
+    redirects: createRedirectPolicy(config),
+    basePath,
+    isTrustedProxy: (address) => address !== undefined && trust(address, 0),
+    isAllowedLogin: (login) => allowedLogins.has(login.toLowerCase()),
+    publicUrlFor,
+
+    async readSession (request) {
+      const result = await sealer.unseal(request.cookies[cookie.name])
+      if (result.reason !== undefined && result.reason !== 'missing') {
+        request.log.info({ reason: result.reason }, 'session cookie rejected')
+      }
+      return result
+    },
+
+    loginUrl (target) {
+      const url = publicUrlFor('/login')
+      if (target !== undefined) url.searchParams.set('rd', target.href)
+      return url.href
+    },
+
+    warnUntrustedForwarding (request) {
+      const headers = request.headers
+      const forwarded = headers['x-forwarded-host'] ?? headers['x-forwarded-uri'] ?? headers['x-original-url']
+      if (forwarded === undefined) return
+      const now = clock.now()
+      if (now - lastUntrustedWarningMs < UNTRUSTED_WARNING_INTERVAL_MS) return
+      lastUntrustedWarningMs = now
+      request.log.warn(
+        { remoteAddress: request.socket.remoteAddress },
+        'ignored X-Forwarded-*/X-Original-* headers from an address outside server.trustedProxies; if this is your proxy, add its address or network there'
+      )
+    }
+  }
+}

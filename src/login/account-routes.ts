@@ -1,0 +1,41 @@
+/**
+ * `/` (who is signed in, or the login page) and `/logout`. Logout works on GET as well as POST,
+ * as in Authelia and oauth2-proxy, so a plain link can sign out; it only clears a cookie, so a
+ * forged request can do no more than sign someone out.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { homePage } from './pages.ts'
+import { sendLoginPage, type LoginRoutesOptions } from './routes.ts'
+
+/** Registers `/` and `/logout`. */
+export async function accountRoutes (app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
+  const { gateway, audit } = options
+
+  app.get('/', async (request, reply) => {
+    const { session } = await gateway.readSession(request)
+    if (session === undefined) return await sendLoginPage(request, reply, undefined, options)
+
+    const page = homePage({
+      basePath: gateway.basePath,
+      session,
+      allowed: gateway.isAllowedLogin(session.login),
+      nowMs: gateway.clock.now()
+    })
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page)
+  })
+
+  const logout = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { session } = await gateway.readSession(request)
+    if (session !== undefined) {
+      audit.record('session_ended', { user: session.login, clientIp: request.ip, userAgent: request.headers['user-agent'] ?? '' })
+    }
+    reply.clearCookie(gateway.cookie.name, gateway.cookie.clearOptions)
+
+    const rd = (request.query as Record<string, unknown>).rd
+    const target = gateway.redirects.check(rd) ?? gateway.publicUrlFor('/')
+    return reply.header('cache-control', 'no-store').redirect(target.href, 303)
+  }
+
+  app.get('/logout', logout)
+  app.post('/logout', logout)
+}

@@ -1,0 +1,55 @@
+/**
+ * What the login page's script receives about a pending login, and the words it shows. A decoy
+ * (no push sent) produces exactly the same view as a real push in the same state.
+ */
+import type { PendingLogin } from './pending-store.ts'
+
+export interface PendingView {
+  state: PendingLogin['state']
+  message: string
+  /** The number to tap in Okta Verify, when Okta asked for number matching. */
+  number?: number
+  /** Seconds until the push expires. */
+  secondsLeft: number
+  /** Where to go, once approved. */
+  redirect?: string
+}
+
+const NOT_ARRIVED = 'No approval arrived in time. If no push reached your phone, check the login you entered; if it still does not arrive, ask your administrator whether Okta Verify is set up for you.'
+
+const FAILURES: Record<NonNullable<PendingLogin['failure']>, string> = {
+  okta_unavailable: 'Okta could not be reached, so the push could not be checked. Sites you are already signed in to keep working. Try again in a minute.',
+  okta_rate_limited: 'Okta is limiting requests right now. Wait a minute, then send a new push.',
+  unexpected_result: 'Okta reported a problem with this push. Send a new one.'
+}
+
+/** Builds the view of `pending` at `nowMs`. */
+export function toView (pending: PendingLogin, nowMs: number): PendingView {
+  const view: PendingView = {
+    state: pending.state,
+    message: messageFor(pending),
+    secondsLeft: Math.max(0, Math.ceil((pending.expiresAtMs - nowMs) / 1000))
+  }
+  if (pending.state === 'waiting' && pending.correctAnswer !== undefined) view.number = pending.correctAnswer
+  if (pending.state === 'approved') view.redirect = pending.target
+  return view
+}
+
+function messageFor (pending: PendingLogin): string {
+  switch (pending.state) {
+    case 'waiting':
+      return pending.correctAnswer === undefined
+        ? 'Open Okta Verify on your phone and approve the push.'
+        : `Open Okta Verify on your phone and tap ${pending.correctAnswer}.`
+    case 'approved':
+      return 'Approved. Taking you there…'
+    case 'denied':
+      return 'The push was denied on your phone. If you did not deny it, tell your administrator.'
+    case 'timed_out':
+      return NOT_ARRIVED
+    case 'cancelled':
+      return 'The push was cancelled. A newer push or the Cancel button replaced it.'
+    case 'failed':
+      return FAILURES[pending.failure ?? 'unexpected_result']
+  }
+}
