@@ -8,8 +8,12 @@ import { Command, CommanderError } from 'commander'
 import { PushgateError } from '../errors.ts'
 import { registerCheckConfig } from './commands/check-config.ts'
 import { registerDemo } from './commands/demo.ts'
+import { registerEnroll } from './commands/enroll.ts'
+import { registerFactors } from './commands/factors.ts'
 import { registerServe } from './commands/serve.ts'
 import { registerSimulator } from './commands/simulator.ts'
+import { registerTestPush } from './commands/test-push.ts'
+import { registerUnenroll } from './commands/unenroll.ts'
 import { CliError, EXIT_USAGE } from './exit.ts'
 
 function packageVersion (): string {
@@ -29,6 +33,10 @@ function buildProgram (): Command {
   registerServe(program)
   registerDemo(program)
   registerCheckConfig(program)
+  registerEnroll(program)
+  registerFactors(program)
+  registerTestPush(program)
+  registerUnenroll(program)
   registerSimulator(program)
   for (const command of program.commands) command.exitOverride()
   return program

@@ -13,24 +13,58 @@ export type Environment = Record<string, string | undefined>
 
 /** Reads, expands and validates the configuration file at `path`. Throws PG_ERR_CONFIG_* errors. */
 export function loadConfigFile (path: string, env: Environment = process.env): Config {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(error)
-    throw createError('CONFIG_NOT_FOUND', [path, reason])
-  }
-  return parseConfigText(text, path, env)
+  return parseConfigText(readConfigText(path), path, env)
 }
 
 /** Parses YAML text as a configuration; `source` names it in error messages. */
 export function parseConfigText (text: string, source: string, env: Environment = process.env): Config {
+  return parseConfigObject(parseYaml(text, source), source, env)
+}
+
+/** The validated `okta` section, as the full configuration has it. */
+export type OktaConfig = Config['okta']
+
+/**
+ * Reads, expands and validates only the `okta` section of the configuration file at `path`, for
+ * commands that call Okta without running the gateway (`pushgate enroll`). The other sections are
+ * neither validated nor expanded, so their unset variables do not matter. Throws PG_ERR_CONFIG_* errors.
+ */
+export function loadOktaSection (path: string, env: Environment = process.env): OktaConfig {
+  const raw = parseYaml(readConfigText(path), path)
+  const section = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).okta : undefined
+
+  const problems: ConfigProblem[] = []
+  const expanded = expandEnvironment(section, env, ['okta'], problems)
+  const result = configSchema.shape.okta.safeParse(expanded)
+  if (!result.success) {
+    const expansionPaths = new Set(problems.map((problem) => problem.path))
+    const issues = result.error.issues.map((issue) => describeIssue({ ...issue, path: ['okta', ...issue.path] }, { okta: expanded }))
+    problems.push(...issues.filter((problem) => !expansionPaths.has(problem.path)))
+  }
+
+  if (problems.length > 0 || !result.success) {
+    const lines = problems.map((problem) => `  - ${problem.path} ${problem.message}`)
+    throw createError('CONFIG_INVALID', [path, lines.join('\n')])
+  }
+  return Object.freeze(result.data)
+}
+
+function readConfigText (path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(error)
+    throw createError('CONFIG_NOT_FOUND', [path, reason])
+  }
+}
+
+function parseYaml (text: string, source: string): unknown {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {
     const lines = document.errors.map((error) => `  - YAML syntax: ${error.message.split('\n')[0]}`)
     throw createError('CONFIG_INVALID', [source, lines.join('\n')])
   }
-  return parseConfigObject(document.toJS() ?? {}, source, env)
+  return document.toJS() ?? {}
 }
 
 /** Validates an already parsed configuration object, expanding `${VAR}` in its strings first. */

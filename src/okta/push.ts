@@ -87,10 +87,13 @@ export function parsePushStatus (body: unknown, site: CallSite, orgUrl: URL): Pu
 const INVALID_HEADER_CHARACTERS = /[^\t\x20-\x7e\x80-\xff]/g
 
 function contextHeaders (options: VerifyPushOptions): Record<string, string> {
-  if (isIP(options.clientIp) === 0) {
-    throw new TypeError(`verifyPush clientIp ${JSON.stringify(options.clientIp)} is not an IP address; pass the browser's address`)
+  const headers: Record<string, string> = {}
+  if (options.clientIp !== undefined) {
+    if (isIP(options.clientIp) === 0) {
+      throw new TypeError(`verifyPush clientIp ${JSON.stringify(options.clientIp)} is not an IP address; pass the browser's address`)
+    }
+    headers['x-forwarded-for'] = options.clientIp
   }
-  const headers: Record<string, string> = { 'x-forwarded-for': options.clientIp }
   const userAgent = options.userAgent.replace(INVALID_HEADER_CHARACTERS, '').trim()
   if (userAgent !== '') headers['user-agent'] = userAgent
   return headers

@@ -75,8 +75,11 @@ export interface PushChallenge extends PushStatus {
 export interface VerifyPushOptions {
   /** The browser's User-Agent, sent unchanged (characters not allowed in a header are dropped). */
   userAgent: string
-  /** The browser's public IP, sent as X-Forwarded-For. Okta uses it only from trusted proxy IPs. */
-  clientIp: string
+  /**
+   * The browser's public IP, sent as X-Forwarded-For; Okta uses it only from trusted proxy IPs.
+   * Omit it when no browser is involved (the CLI's test push), and the header is left out.
+   */
+  clientIp?: string
   /** Ask Okta Verify to show a number the person must tap. */
   numberChallenge: boolean
 }

@@ -1,6 +1,6 @@
 /** `pushgate simulator [--port N]`: runs the Okta simulator alone, for trying pushgate or the CLI without Okta. */
 import type { Command } from 'commander'
-import { startSimulator } from '../../simulator/index.ts'
+import { describeSimulator, startSimulator } from '../../simulator/index.ts'
 import { CliError } from '../exit.ts'
 
 /** The token the standalone simulator accepts unless --api-token is given. It guards nothing real. */
@@ -19,13 +19,8 @@ export function registerSimulator (program: Command): void {
         throw new CliError(`--port is ${JSON.stringify(options.port)}; give a whole number from 0 to 65535`)
       }
       const simulator = await startSimulator({ apiToken: options.apiToken, host: options.host, port, logger: false })
-      process.stdout.write([
-        `Okta simulator: ${simulator.url}`,
-        `Phone page:     ${simulator.phoneUrl}`,
-        `API token:      ${options.apiToken}   (use as okta.apiToken, or OKTA_API_TOKEN for the CLI)`,
-        'Control API:    see docs/simulator.md',
-        ''
-      ].join('\n'))
+      // The token is shown in full: it guards only this local simulator.
+      process.stdout.write(`${describeSimulator(simulator, options.apiToken, { showToken: true }).join('\n')}\n`)
       const stop = (): void => { simulator.close().then(() => process.exit(0), () => process.exit(1)) }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
