@@ -81,7 +81,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     cookieOpts: cookies.options,
     getToken: (request) => headerValue(request.headers['x-csrf-token'])
   })
-  logAccess(app)
+  logAccess(app, config.log.level === 'debug' || config.log.level === 'trace')
 
   await app.register(async (scoped) => {
     await scoped.register(authzRoutes, { gateway })
@@ -105,10 +105,11 @@ function headerValue (value: string | string[] | undefined): string | undefined 
  * One line per finished request, without headers or query strings. Authz checks and probes log
  * at debug: they arrive for every request the proxy handles.
  */
-function logAccess (app: FastifyInstance): void {
+function logAccess (app: FastifyInstance, debugEnabled: boolean): void {
   app.addHook('onResponse', async (request, reply) => {
     const path = request.routeOptions.url ?? 'unknown route'
     const quiet = path.includes('/authz/') || path.endsWith('/healthz') || path.endsWith('/readyz') || path.includes('/assets/')
+    if (quiet && !debugEnabled) return
     const line = { method: request.method, route: path, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }
     if (quiet) request.log.debug(line, 'request finished')
     else request.log.info(line, 'request finished')

@@ -7,8 +7,23 @@ import type { SessionData } from '../session/sealer.ts'
 
 export const IDENTITY_HEADERS = ['Remote-User', 'Remote-Email', 'Remote-Name', 'Remote-Groups'] as const
 
+export type IdentityHeaders = Record<(typeof IDENTITY_HEADERS)[number], string>
+
+// Sessions are immutable once unsealed and the sealer caches them, so each session's headers are
+// computed once instead of on every authz check.
+const cache = new WeakMap<SessionData, IdentityHeaders>()
+
 /** Returns the identity headers for `session`. */
-export function identityHeaders (session: SessionData): Record<(typeof IDENTITY_HEADERS)[number], string> {
+export function identityHeaders (session: SessionData): IdentityHeaders {
+  let headers = cache.get(session)
+  if (headers === undefined) {
+    headers = buildIdentityHeaders(session)
+    cache.set(session, headers)
+  }
+  return headers
+}
+
+function buildIdentityHeaders (session: SessionData): IdentityHeaders {
   return {
     'Remote-User': headerValue(session.login),
     'Remote-Email': headerValue(session.email),

@@ -57,14 +57,16 @@ function checkCookiePrefix (config: Config): ConfigProblem[] {
   const { cookieName, cookieDomain } = config.session
   const path = 'session.cookieName'
   const https = config.publicUrl.protocol === 'https:'
+  // User agents match the prefixes without regard to case (RFC 6265bis since draft 11), so __HOST- counts too.
+  const lowerName = cookieName.toLowerCase()
 
-  if (cookieName.startsWith('__Host-')) {
+  if (lowerName.startsWith('__host-')) {
     const problems: ConfigProblem[] = []
     if (!https) problems.push({ path, message: `is ${cookieName}; a __Host- cookie needs the Secure attribute, so publicUrl must be https` })
     if (cookieDomain !== undefined) problems.push({ path, message: `is ${cookieName}; a __Host- cookie cannot have a Domain attribute, so remove session.cookieDomain or use the __Secure- prefix` })
     return problems
   }
-  if (cookieName.startsWith('__Secure-') && !https) {
+  if (lowerName.startsWith('__secure-') && !https) {
     return [{ path, message: `is ${cookieName}; a __Secure- cookie needs the Secure attribute, so publicUrl must be https` }]
   }
   return []

@@ -111,10 +111,28 @@ const serverSchema = z.strictObject({
   trustedProxies: z.array(cidr).default(['127.0.0.1/8', '::1/128'])
 }).prefault({})
 
-const secretMap = z.record(
-  z.string().regex(/^[1-9]\d{0,8}$/, { message: 'secret ids must be positive whole numbers, such as 1 and 2; the highest id seals new cookies' }),
-  z.string()
-)
+const SECRET_MAP_HINT = 'write one secret, or a map such as {1: <old secret>, 2: <new secret>}; the highest id seals new cookies'
+
+/** A single secret, or a map of positive whole-number ids to secrets (rotation). */
+const secretValue = z.unknown().transform((value, ctx): string | Record<string, string> => {
+  if (typeof value === 'string') return value
+  const entries = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : undefined
+  if (entries === undefined) {
+    ctx.addIssue({ code: 'custom', message: `is a ${Array.isArray(value) ? 'list' : typeof value}; ${SECRET_MAP_HINT}` })
+    return z.NEVER
+  }
+  const map: Record<string, string> = {}
+  for (const [id, secret] of entries) {
+    if (!/^[1-9]\d{0,8}$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: `has the id ${JSON.stringify(id)}; secret ids must be positive whole numbers (${SECRET_MAP_HINT})` })
+    } else if (typeof secret !== 'string') {
+      ctx.addIssue({ code: 'custom', path: [id], message: 'must be a string' })
+    } else {
+      map[id] = secret
+    }
+  }
+  return map
+})
 
 const sessionSchema = z.strictObject({
   /** Cookie name, used verbatim; a `__Secure-` or `__Host-` prefix is checked against the cookie's attributes. */
@@ -124,7 +142,7 @@ const sessionSchema = z.strictObject({
   /** Cookie domain shared by all protected hosts. Omitted: a host-only cookie on publicUrl's host. */
   cookieDomain: z.string().optional(),
   /** The sealing secret (≥ 32 characters), or a map id → secret for rotation. */
-  secret: z.union([z.string(), secretMap]).optional(),
+  secret: secretValue.optional(),
   /** A file holding the secret, instead of `secret`. */
   secretFile: z.string().optional(),
   /** How long a session lasts after the push is approved. Default 12h. */

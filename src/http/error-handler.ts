@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors, PushgateError } from '../errors.ts'
+import { retryAfterSecondsOf } from '../security/retry-after.ts'
 
 interface ErrorBody {
   error: string
@@ -37,7 +38,7 @@ function handleError (error: FastifyError | PushgateError, request: FastifyReque
   const csrf = code.startsWith('FST_CSRF')
   const message = csrf ? errors.LOGIN_CSRF.template : expose ? error.message : 'Something went wrong on our side. Try again in a moment.'
   const body: ErrorBody = { error: csrf ? errors.LOGIN_CSRF.code : code, message }
-  if (statusCode === 429 || statusCode === 503) reply.header('retry-after', '60')
+  if (statusCode === 429 || statusCode === 503) reply.header('retry-after', String(retryAfterSecondsOf(error)))
   return reply.code(statusCode).header('cache-control', 'no-store').send(body)
 }
 

@@ -17,6 +17,10 @@ export const MAX_REDIRECT_LENGTH = 4096
 // does not mean what it appears to mean.
 const SUSPICIOUS_CHARACTERS = /[\u0000-\u0020\u007f-\u00a0\\\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]/u
 
+// The WHATWG parser accepts hosts such as `evil.test;.example.com`, which other URL parsers on the
+// way may split differently. A redirect target must be a DNS name (after IDN mapping) or an IP literal.
+const HOSTNAME_PATTERN = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/
+
 export interface RedirectPolicy {
   /** Returns the normalised target when `rd` passes the rule, else undefined. */
   check: (rd: unknown) => URL | undefined
@@ -45,6 +49,7 @@ export function createRedirectPolicy (config: Config): RedirectPolicy {
     }
     if (url.protocol !== 'https:' && (httpsOnly || url.protocol !== 'http:')) return undefined
     if (url.username !== '' || url.password !== '') return undefined
+    if (!HOSTNAME_PATTERN.test(url.hostname)) return undefined
     if (!isHostWithin(url.hostname, allowedDomain)) return undefined
     return url
   }

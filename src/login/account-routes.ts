@@ -4,6 +4,7 @@
  * forged request can do no more than sign someone out.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { clientIpOf } from '../security/client-key.ts'
 import { homePage } from './pages.ts'
 import { sendLoginPage, type LoginRoutesOptions } from './routes.ts'
 
@@ -27,7 +28,7 @@ export async function accountRoutes (app: FastifyInstance, options: LoginRoutesO
   const logout = async (request: FastifyRequest, reply: FastifyReply) => {
     const { session } = await gateway.readSession(request)
     if (session !== undefined) {
-      audit.record('session_ended', { user: session.login, clientIp: request.ip, userAgent: request.headers['user-agent'] ?? '' })
+      audit.record('session_ended', { user: session.login, clientIp: clientIpOf(request), userAgent: request.headers['user-agent'] ?? '' })
     }
     reply.clearCookie(gateway.cookie.name, gateway.cookie.clearOptions)
 

@@ -22,6 +22,9 @@ export interface BrowserCookies {
   ensureFlowId: (request: FastifyRequest, reply: FastifyReply) => string
   /** The browser's flow id, or undefined without a well-formed one. */
   flowId: (request: FastifyRequest) => string | undefined
+  /** A new random flow id, not yet sent; setFlowId sends it. */
+  createFlowId: () => string
+  setFlowId: (reply: FastifyReply, flowId: string) => void
   rememberLogin: (reply: FastifyReply, login: string) => void
   rememberedLogin: (request: FastifyRequest) => string | undefined
 }
@@ -55,9 +58,15 @@ export function browserCookies (gateway: Gateway): BrowserCookies {
     ensureFlowId (request, reply) {
       const existing = this.flowId(request)
       if (existing !== undefined) return existing
-      const fresh = randomBytes(32).toString('base64url')
-      reply.setCookie(flowName, fresh, options)
+      const fresh = this.createFlowId()
+      this.setFlowId(reply, fresh)
       return fresh
+    },
+
+    createFlowId: () => randomBytes(32).toString('base64url'),
+
+    setFlowId (reply, flowId) {
+      reply.setCookie(flowName, flowId, options)
     },
 
     rememberLogin (reply, login) {

@@ -14,6 +14,8 @@ import type { Config } from '../config/schema.ts'
 import { createError, PushgateError } from '../errors.ts'
 import type { AuditContext, AuditLog } from '../security/audit.ts'
 import type { LoginLimits } from '../security/login-limits.ts'
+import { PerKeyQueue } from '../security/per-key-queue.ts'
+import { withRetryAfter } from '../security/retry-after.ts'
 import type { PendingLogin, PendingStore } from './pending-store.ts'
 import type { PushOutcome } from '../okta/types.ts'
 import type { PushOkta } from './push-okta.ts'
@@ -34,6 +36,8 @@ const EXPIRY_GRACE_MS = 30_000
 
 export interface StartInput {
   browserId: string
+  /** The browser's flow id before this push, when it had one; its waiting push is cancelled too. */
+  previousBrowserId?: string
   /** The login typed on the page; ignored when only one user is configured. */
   login: string | undefined
   clientIp: string
@@ -61,6 +65,7 @@ export interface PushServiceOptions {
 export class PushService {
   readonly #options: PushServiceOptions
   readonly #latency = new LatencyEstimate()
+  readonly #startsByUser = new PerKeyQueue()
   #lastPushLifetimeMs = DEFAULT_PUSH_LIFETIME_MS
 
   constructor (options: PushServiceOptions) {
@@ -88,15 +93,19 @@ export class PushService {
     const verdict = await limits.checkPushStart(input.clientIp, login.toLowerCase())
     if (!verdict.allowed) {
       this.#options.audit.record('push_refused', { ...context, reason: verdict.reason })
-      throw createError('LOGIN_RATE_LIMITED', [describeWait(verdict.retryAtMs - clock.now())])
+      const error = createError('LOGIN_RATE_LIMITED', [describeWait(verdict.retryAtMs - clock.now())])
+      throw withRetryAfter(error, verdict.retryAtMs, clock.now())
     }
 
-    await this.#supersede(login, input.browserId)
-    const startedAtMs = clock.now()
-    const pending = await this.#sendPush(login, input, context)
-    if (!pending.decoy) this.#latency.observe(clock.now() - startedAtMs)
-    store.put(pending)
-    return pending
+    // One start per user at a time, so concurrent starts cannot each miss the other's push.
+    return await this.#startsByUser.run(login.toLowerCase(), async () => {
+      await this.#supersede(login, [input.browserId, input.previousBrowserId])
+      const startedAtMs = clock.now()
+      const pending = await this.#sendPush(login, input, context)
+      if (!pending.decoy) this.#latency.observe(clock.now() - startedAtMs)
+      store.put(pending)
+      return pending
+    })
   }
 
   /** Returns the pending login of `browserId`, polling Okta when it is due. */
@@ -269,8 +278,10 @@ export class PushService {
   }
 
   /** At most one outstanding push per user and per browser: a new one cancels the older. */
-  async #supersede (login: string, browserId: string): Promise<void> {
-    const older = [this.#options.store.outstandingFor(login), this.#options.store.get(browserId)]
+  async #supersede (login: string, browserIds: Array<string | undefined>): Promise<void> {
+    const { store } = this.#options
+    const ofBrowser = browserIds.map((browserId) => browserId === undefined ? undefined : store.get(browserId))
+    const older = [store.outstandingFor(login), ...ofBrowser]
     for (const pending of new Set(older)) {
       if (pending?.state !== 'waiting') continue
       await this.#cancelAtOkta(pending)

@@ -8,6 +8,8 @@ import { createError, PushgateError } from '../errors.ts'
 import type { AuditLog } from '../security/audit.ts'
 import type { Gateway } from '../gateway.ts'
 import type { LoginLimits } from '../security/login-limits.ts'
+import { clientIpOf } from '../security/client-key.ts'
+import { withRetryAfter } from '../security/retry-after.ts'
 import { isSameOriginRequest } from '../security/same-origin.ts'
 import type { BrowserCookies } from './browser-cookies.ts'
 import { loginPage } from './pages.ts'
@@ -56,26 +58,30 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     onRequest: [checkOrigin, app.csrfProtection]
   }, async (request, reply) => {
     const body = request.body as { login?: string, rd?: string }
-    const browserId = cookies.flowId(request)
-    if (browserId === undefined) throw createError('LOGIN_CSRF')
+    const previousBrowserId = cookies.flowId(request)
+    if (previousBrowserId === undefined) throw createError('LOGIN_CSRF')
 
+    // Every push gets a new flow id, so an id planted in the browser beforehand cannot claim it.
+    const browserId = cookies.createFlowId()
     const pending = await pushes.start({
       browserId,
+      previousBrowserId,
       login: body.login,
-      clientIp: request.ip,
+      clientIp: clientIpOf(request),
       userAgent: request.headers['user-agent'] ?? '',
       target: gateway.redirects.resolve(body.rd).href
     }).catch((error: unknown) => { throw explainOktaTrouble(error, gateway.clock.now()) })
+    cookies.setFlowId(reply, browserId)
     if (gateway.config.users.length > 1) cookies.rememberLogin(reply, pending.login)
     return reply.header('cache-control', 'no-store').send(toView(pending, gateway.clock.now()))
   })
 
   app.get('/login/status', async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    const verdict = await limits.checkStatusPoll(request.ip)
+    const verdict = await limits.checkStatusPoll(clientIpOf(request))
     if (!verdict.allowed) {
       const seconds = Math.max(1, Math.ceil((verdict.retryAtMs - gateway.clock.now()) / 1000))
-      throw createError('LOGIN_RATE_LIMITED', [`${seconds} seconds`])
+      throw withRetryAfter(createError('LOGIN_RATE_LIMITED', [`${seconds} seconds`]), verdict.retryAtMs, gateway.clock.now())
     }
 
     const browserId = cookies.flowId(request)
@@ -122,7 +128,7 @@ async function startSession (request: FastifyRequest, reply: FastifyReply, brows
     request.log.warn({ user: identity.login, groups: identity.groups.length, kept: session.groups.length }, 'too many Okta groups for the session cookie; Remote-Groups lists only the first ones')
   }
   reply.setCookie(gateway.cookie.name, await gateway.sealer.seal(session), gateway.cookie.setOptions)
-  options.audit.record('session_started', { user: identity.login, clientIp: request.ip, userAgent: request.headers['user-agent'] ?? '' })
+  options.audit.record('session_started', { user: identity.login, clientIp: clientIpOf(request), userAgent: request.headers['user-agent'] ?? '' })
 }
 
 /**
@@ -134,7 +140,8 @@ function explainOktaTrouble (error: unknown, nowMs: number): unknown {
   if (error.code === 'PG_ERR_OKTA_RATE_LIMITED') {
     const retryAt = (error as { retryAt?: unknown }).retryAt
     const seconds = typeof retryAt === 'number' ? Math.max(1, Math.ceil((retryAt - nowMs) / 1000)) : 60
-    return createError('LOGIN_OKTA_UNAVAILABLE', [`Okta is limiting requests right now. Try again in ${seconds} seconds.`], { cause: error })
+    const unavailable = createError('LOGIN_OKTA_UNAVAILABLE', [`Okta is limiting requests right now. Try again in ${seconds} seconds.`], { cause: error })
+    return withRetryAfter(unavailable, nowMs + seconds * 1000, nowMs)
   }
   return createError('LOGIN_OKTA_UNAVAILABLE', ['Okta cannot be reached right now, so no push was sent. Sites you are already signed in to keep working. Try again in a minute.'], { cause: error })
 }

@@ -21,23 +21,40 @@ export interface CounterStore {
   blockedUntil: (key: string) => Promise<number | undefined>
 }
 
-/** Keys kept at most; beyond this the oldest go first, so a flood of new IPs cannot exhaust memory. */
+/**
+ * Keys kept at most. A full store refuses new counters instead of dropping live ones, so a flood of
+ * new IPs can neither exhaust memory nor evict a user's counter or cool-down to reset its limit.
+ */
 export const MEMORY_STORE_MAX_KEYS = 100_000
+
+/** A full store looks for expired entries at most this often, so a flood costs no full scan per request. */
+const SWEEP_INTERVAL_MS = 1_000
 
 interface Entry {
   count: number
   expiresAtMs: number
 }
 
-/** A CounterStore for a single instance. */
+/**
+ * A CounterStore for a single instance. When it has `maxKeys` live counters, a new key counts as
+ * over every limit until entries expire: during such a flood new clients cannot start a push, but
+ * no limit already counting is lost. Blocks are always stored, because only a denied real push
+ * creates one.
+ */
 export class MemoryCounterStore implements CounterStore {
   readonly #clock: Clock
   readonly #maxKeys: number
   readonly #entries = new Map<string, Entry>()
+  #lastSweepMs = -Infinity
 
   constructor (clock: Clock, maxKeys = MEMORY_STORE_MAX_KEYS) {
     this.#clock = clock
     this.#maxKeys = maxKeys
+  }
+
+  /** Keys held, live or not yet swept. */
+  get size (): number {
+    return this.#entries.size
   }
 
   async increment (key: string, windowMs: number): Promise<WindowCount> {
@@ -47,14 +64,18 @@ export class MemoryCounterStore implements CounterStore {
       entry.count += 1
       return { count: entry.count, resetAtMs: entry.expiresAtMs }
     }
+    if (!this.#hasRoom(now)) return { count: Number.MAX_SAFE_INTEGER, resetAtMs: now + windowMs }
+
     const fresh = { count: 1, expiresAtMs: now + windowMs }
-    this.#set(`count:${key}`, fresh, now)
+    this.#entries.set(`count:${key}`, fresh)
     return { count: 1, resetAtMs: fresh.expiresAtMs }
   }
 
   async block (key: string, untilMs: number): Promise<void> {
     const now = this.#clock.now()
-    if (untilMs > now) this.#set(`block:${key}`, { count: 1, expiresAtMs: untilMs }, now)
+    if (untilMs <= now) return
+    this.#entries.delete(`block:${key}`)
+    this.#entries.set(`block:${key}`, { count: 1, expiresAtMs: untilMs })
   }
 
   async blockedUntil (key: string): Promise<number | undefined> {
@@ -69,22 +90,14 @@ export class MemoryCounterStore implements CounterStore {
     return undefined
   }
 
-  #set (key: string, entry: Entry, now: number): void {
-    this.#entries.delete(key)
-    if (this.#entries.size >= this.#maxKeys) this.#evict(now)
-    this.#entries.set(key, entry)
-  }
-
-  /** Drops expired entries; when none have expired, drops the oldest tenth. */
-  #evict (now: number): void {
+  /** True when a new key fits, after dropping expired entries if a sweep is due. */
+  #hasRoom (now: number): boolean {
+    if (this.#entries.size < this.#maxKeys) return true
+    if (now - this.#lastSweepMs < SWEEP_INTERVAL_MS) return false
+    this.#lastSweepMs = now
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAtMs <= now) this.#entries.delete(key)
     }
-    if (this.#entries.size < this.#maxKeys) return
-    let toDrop = Math.ceil(this.#maxKeys / 10)
-    for (const key of this.#entries.keys()) {
-      if (toDrop-- <= 0) break
-      this.#entries.delete(key)
-    }
+    return this.#entries.size < this.#maxKeys
   }
 }

@@ -4,6 +4,7 @@
  * cool-down after a denial, when a person has just said "that was not me".
  */
 import type { Config } from '../config/schema.ts'
+import { clientKey } from './client-key.ts'
 import type { CounterStore } from './counter-store.ts'
 
 export type LimitVerdict =
@@ -20,12 +21,13 @@ export class LoginLimits {
   }
 
   /**
-   * Counts an attempt to start a push from `clientIp` for `login`. The login is counted the same
-   * way whether or not it exists, so the limits reveal nothing about which logins are real.
+   * Counts an attempt to start a push from `clientIp` (an IPv6 client by its /64) for `login`.
+   * The login is counted the same way whether or not it exists, so the limits reveal nothing
+   * about which logins are real.
    */
   async checkPushStart (clientIp: string, login: string): Promise<LimitVerdict> {
     const { pushStartsPerIp, pushesPerUser } = this.#limits
-    const ip = await this.#store.increment(`push-start:ip:${clientIp}`, pushStartsPerIp.windowMs)
+    const ip = await this.#store.increment(`push-start:ip:${clientKey(clientIp)}`, pushStartsPerIp.windowMs)
     if (ip.count > pushStartsPerIp.max) return { allowed: false, reason: 'ip_limit', retryAtMs: ip.resetAtMs }
 
     const cooldownUntil = await this.#store.blockedUntil(`denied:user:${login}`)
@@ -36,10 +38,10 @@ export class LoginLimits {
     return { allowed: true }
   }
 
-  /** Counts one status poll from `clientIp`. */
+  /** Counts one status poll from `clientIp` (an IPv6 client by its /64). */
   async checkStatusPoll (clientIp: string): Promise<LimitVerdict> {
     const { statusPollsPerIp } = this.#limits
-    const polls = await this.#store.increment(`poll:ip:${clientIp}`, statusPollsPerIp.windowMs)
+    const polls = await this.#store.increment(`poll:ip:${clientKey(clientIp)}`, statusPollsPerIp.windowMs)
     if (polls.count > statusPollsPerIp.max) return { allowed: false, reason: 'poll_limit', retryAtMs: polls.resetAtMs }
     return { allowed: true }
   }

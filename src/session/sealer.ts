@@ -31,6 +31,12 @@ export const MAX_COOKIE_VALUE_BYTES = 4096
 /** Group names kept in the cookie are capped at this many bytes of JSON, so the cookie stays well under 4 KB. */
 export const MAX_GROUPS_JSON_BYTES = 1500
 
+/** Display names are cut to this many UTF-8 bytes, for the same reason. */
+export const MAX_NAME_BYTES = 200
+
+/** Longer email addresses are left out, because RFC 5321 limits an address to 254 characters. */
+export const MAX_EMAIL_BYTES = 254
+
 /** Unsealed cookies are remembered for this long, so the authz check does not decrypt on every request. */
 const CACHE_MAX_ENTRIES = 10_000
 
@@ -60,8 +66,8 @@ export class SessionSealer {
       version: 1,
       id: randomBytes(16).toString('base64url'),
       login: identity.login,
-      email: identity.email,
-      name: identity.name,
+      email: Buffer.byteLength(identity.email) <= MAX_EMAIL_BYTES ? identity.email : '',
+      name: truncateUtf8(identity.name, MAX_NAME_BYTES),
       groups,
       issuedAtMs: now,
       expiresAtMs: now + this.#lifetimeMs
@@ -120,6 +126,19 @@ export class SessionSealer {
   #sealTtlSeconds (): number {
     return Math.ceil(this.#lifetimeMs / 1000) + 60
   }
+}
+
+/** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
+function truncateUtf8 (text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text
+  let kept = ''
+  let bytes = 0
+  for (const character of text) {
+    bytes += Buffer.byteLength(character)
+    if (bytes > maxBytes) break
+    kept += character
+  }
+  return kept
 }
 
 function capGroups (groups: string[]): string[] {
