@@ -102,8 +102,8 @@ function headerValue (value: string | string[] | undefined): string | undefined 
 }
 
 /**
- * One line per finished request, without headers or query strings. Authz checks and probes log
- * at debug: they arrive for every request the proxy handles.
+ * Logs one line per finished request, without headers or query strings. Authz checks and probes
+ * log at debug, because they arrive for every request the proxy handles.
  */
 function logAccess (app: FastifyInstance, debugEnabled: boolean): void {
   app.addHook('onResponse', async (request, reply) => {

@@ -135,7 +135,7 @@ function expandEnvironment (value: unknown, env: Environment, path: string[], pr
 
 const SECRET_KEYS = /(secret|token|password)/i
 
-/** Turns a schema issue into a problem that names the key, shows the value and says what to write. */
+/** Turns a schema issue into a problem that names the key, shows the value and suggests the fix. */
 function describeIssue (issue: z.core.$ZodIssue, input: unknown): ConfigProblem {
   const path = issue.path.map(String).join('.')
 
@@ -180,7 +180,7 @@ function valueAt (input: unknown, path: readonly PropertyKey[]): unknown {
   return current
 }
 
-/** The keys the schema accepts at `path`, for "did you mean" hints. */
+/** Returns the keys the schema accepts at `path`, for "did you mean" hints. */
 function knownKeys (path: readonly PropertyKey[]): string[] {
   const top = ['server', 'publicUrl', 'defaultRedirectUrl', 'session', 'okta', 'users', 'limits', 'log']
   const nested: Record<string, string[]> = {
@@ -197,7 +197,7 @@ function knownKeys (path: readonly PropertyKey[]): string[] {
   return nested[section] ?? []
 }
 
-/** The known key closest to `key` by edit distance, when it is close enough to be a typo. */
+/** Returns the known key closest to `key` by edit distance, when it is close enough to be a typo. */
 function closest (key: string, known: string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity

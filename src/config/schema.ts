@@ -259,9 +259,9 @@ const logSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   server: serverSchema,
-  /** Where browsers reach pushgate; its path is the prefix of every pushgate route. */
+  /** The URL where browsers reach pushgate. Its path is the prefix of every pushgate route. */
   publicUrl: httpUrl('auth.example.com'),
-  /** Where to go after login or logout without a valid `rd`. Default: publicUrl. */
+  /** The target after login or logout without a valid `rd`. Default: publicUrl. */
   defaultRedirectUrl: httpUrl('home.example.com').optional(),
   session: sessionSchema,
   okta: oktaSchema,

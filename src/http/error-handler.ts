@@ -1,7 +1,7 @@
 /**
- * One error handler for every route. Client errors (4xx) show their message; server errors show a
- * generic message and the full error goes to the log, so no stack trace ever reaches a browser.
- * Each line's level follows who is at fault: the client at info, Okta trouble at warn, ours at error.
+ * One error handler for every route. Client errors (4xx) show their message. Server errors show a
+ * generic message and the full error goes to the log, so no stack trace reaches a browser. Each log
+ * line's level follows who is at fault: the client at info, Okta trouble at warn, ours at error.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors, PushgateError } from '../errors.ts'

@@ -1,7 +1,8 @@
 /**
- * The redirect rule for `rd` on login and logout: an absolute http(s) URL whose host is the cookie
- * domain or below it (any port), https only when publicUrl is https; without a cookie domain,
- * publicUrl's own host. Anything else falls back to defaultRedirectUrl, or to pushgate's own root.
+ * The redirect rule for `rd` on login and logout. A target must be an absolute http(s) URL whose
+ * host is the cookie domain or below it, on any port. It must be https when publicUrl is https.
+ * Without a cookie domain, the host must be publicUrl's own. Anything else falls back to
+ * defaultRedirectUrl, or to pushgate's own root.
  *
  * The check works on the URL as the WHATWG parser (the one browsers use) reads it, so the host we
  * compare is the host the browser will visit: percent-encoding, IDN, Unicode dots and numeric IP
@@ -26,7 +27,7 @@ export interface RedirectPolicy {
   check: (rd: unknown) => URL | undefined
   /** Returns the target for `rd`: the checked URL, or the fallback. */
   resolve: (rd: unknown) => URL
-  /** Where to go without a valid `rd`. */
+  /** The target used without a valid `rd`. */
   fallback: URL
 }
 

@@ -2,10 +2,10 @@
  * The push login, from the click on "Send push" to an approved identity: resolve the user, check
  * the limits, send the push through Okta, poll it, and record every step in the audit log.
  *
- * A login that cannot receive a push (not in `users`, unknown to Okta, without an ACTIVE push
- * factor, or in a refused status) gets a decoy: the page behaves exactly as for a real push and
- * ends in the same "timed out" message, so the login page never reveals which logins exist.
- * The log says which case it was.
+ * A login that cannot receive a push gets a decoy: it is not in `users`, unknown to Okta, without
+ * an ACTIVE push factor, or in a refused status. The page then behaves exactly as for a real push
+ * and ends with the same "timed out" message, so the login page never reveals which logins exist.
+ * The log records which case it was.
  */
 import { randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
@@ -128,7 +128,7 @@ export class PushService {
   }
 
   /**
-   * Hands out the identity of an approved login exactly once and forgets the login, so a second
+   * Returns the identity of an approved login exactly once and deletes the login, so a second
    * request with the same flow cookie cannot mint another session.
    */
   async claim (browserId: string): Promise<ApprovedIdentity | undefined> {
@@ -200,7 +200,7 @@ export class PushService {
     log.info({ user: login, reason }, 'no push sent; the login page shows the same waiting state as for a real push')
     audit.record('push_refused', { user: login, clientIp: input.clientIp, userAgent: input.userAgent, reason })
 
-    // Answer after about as long as a real push takes, so timing does not tell the cases apart.
+    // Return after about as long as a real push takes, so timing does not tell the cases apart.
     await sleep(this.#latency.estimateMs())
     const pending = this.#newPending(login, input, undefined)
     pending.decoy = true
@@ -300,7 +300,7 @@ export class PushService {
   }
 }
 
-/** True for Okta's 4xx answers other than rate limits: the request was refused, Okta itself is fine. */
+/** True for Okta's 4xx responses other than rate limits: Okta rejected the request but is itself working. */
 function isOktaClientError (error: unknown): boolean {
   if (!(error instanceof PushgateError) || error.code !== 'PG_ERR_OKTA_API') return false
   const status = (error as { status?: unknown }).status

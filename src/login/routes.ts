@@ -73,7 +73,7 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     }).catch((error: unknown) => { throw explainOktaTrouble(error, gateway.clock.now()) })
     cookies.setFlowId(reply, browserId)
     if (gateway.config.users.length > 1) cookies.rememberLogin(reply, pending.login)
-    return reply.header('cache-control', 'no-store').send(toView(pending, gateway.clock.now()))
+    return reply.header('cache-control', 'no-store').send(toView(pending, gateway.clock.now(), gateway.config.users.length > 1))
   })
 
   app.get('/login/status', async (request, reply) => {
@@ -88,7 +88,7 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     const pending = browserId === undefined ? undefined : await pushes.status(browserId)
     if (browserId === undefined || pending === undefined) throw createError('LOGIN_NO_PENDING')
 
-    const view = toView(pending, gateway.clock.now())
+    const view = toView(pending, gateway.clock.now(), gateway.config.users.length > 1)
     if (pending.state === 'approved') await startSession(request, reply, browserId, options)
     return reply.send(view)
   })
@@ -97,7 +97,7 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
     const browserId = cookies.flowId(request)
     const pending = browserId === undefined ? undefined : await pushes.cancel(browserId)
     if (pending === undefined) throw createError('LOGIN_NO_PENDING')
-    return reply.header('cache-control', 'no-store').send(toView(pending, gateway.clock.now()))
+    return reply.header('cache-control', 'no-store').send(toView(pending, gateway.clock.now(), gateway.config.users.length > 1))
   })
 }
 

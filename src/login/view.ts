@@ -15,7 +15,11 @@ export interface PendingView {
   redirect?: string
 }
 
-const NOT_ARRIVED = 'No approval arrived in time. If no push reached your phone, check the login you entered; if it still does not arrive, ask your administrator whether Okta Verify is set up for you.'
+/** The timeout message; it mentions the login only when the page asked for one. */
+const NOT_ARRIVED = {
+  typedLogin: 'No approval arrived in time. If no push reached your phone, check the login you entered; if it still does not arrive, ask your administrator whether Okta Verify is set up for you.',
+  onlyUser: 'No approval arrived in time. If no push reached your phone, ask your administrator whether Okta Verify is set up for you.'
+}
 
 const FAILURES: Record<NonNullable<PendingLogin['failure']>, string> = {
   okta_unavailable: 'Okta could not be reached, so the push could not be checked. Sites you are already signed in to keep working. Try again in a minute.',
@@ -23,11 +27,11 @@ const FAILURES: Record<NonNullable<PendingLogin['failure']>, string> = {
   unexpected_result: 'Okta reported a problem with this push. Send a new one.'
 }
 
-/** Builds the view of `pending` at `nowMs`. */
-export function toView (pending: PendingLogin, nowMs: number): PendingView {
+/** Builds the view of `pending` at `nowMs`; `askedForLogin` is true when the page has a login field. */
+export function toView (pending: PendingLogin, nowMs: number, askedForLogin: boolean): PendingView {
   const view: PendingView = {
     state: pending.state,
-    message: messageFor(pending),
+    message: messageFor(pending, askedForLogin),
     secondsLeft: Math.max(0, Math.ceil((pending.expiresAtMs - nowMs) / 1000))
   }
   if (pending.state === 'waiting' && pending.correctAnswer !== undefined) view.number = pending.correctAnswer
@@ -35,7 +39,7 @@ export function toView (pending: PendingLogin, nowMs: number): PendingView {
   return view
 }
 
-function messageFor (pending: PendingLogin): string {
+function messageFor (pending: PendingLogin, askedForLogin: boolean): string {
   switch (pending.state) {
     case 'waiting':
       return pending.correctAnswer === undefined
@@ -46,7 +50,7 @@ function messageFor (pending: PendingLogin): string {
     case 'denied':
       return 'The push was denied on your phone. If you did not deny it, tell your administrator.'
     case 'timed_out':
-      return NOT_ARRIVED
+      return askedForLogin ? NOT_ARRIVED.typedLogin : NOT_ARRIVED.onlyUser
     case 'cancelled':
       return 'The push was cancelled. A newer push or the Cancel button replaced it.'
     case 'failed':

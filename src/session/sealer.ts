@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { sealData, unsealData, type UnsealErrorReason } from 'iron-session'
 import type { Clock } from '../clock.ts'
 
-/** What a session cookie carries. Times are milliseconds since the epoch. */
+/** The contents of a session cookie. Times are milliseconds since the epoch. */
 export interface SessionData {
   /** Format version, so a later change can tell old cookies apart. */
   version: 1
