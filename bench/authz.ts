@@ -26,7 +26,7 @@ const targets = spawn(process.execPath, [new URL('./targets.ts', import.meta.url
 const firstLine = await new Promise<string>((resolve) => {
   createInterface({ input: targets.stdout }).once('line', resolve)
 })
-const { bare, pushgate, cookie } = JSON.parse(firstLine) as { bare: string, pushgate: string, cookie: string }
+const { bare, bareLogged, pushgate, cookie } = JSON.parse(firstLine) as { bare: string, bareLogged: string, pushgate: string, cookie: string }
 
 const FORWARDED = {
   'x-forwarded-method': 'GET',
@@ -38,6 +38,7 @@ const FORWARDED = {
 
 const scenarios = [
   { name: 'bare Fastify route (baseline)', url: `${bare}/authz`, headers: { ...FORWARDED, cookie } },
+  { name: 'bare Fastify route, pino logger at warn', url: `${bareLogged}/authz`, headers: { ...FORWARDED, cookie } },
   { name: 'forward-auth, signed in (200)', url: `${pushgate}/authz/forward-auth`, headers: { ...FORWARDED, cookie } },
   { name: 'auth-request, signed in (200)', url: `${pushgate}/authz/auth-request`, headers: { 'x-original-url': 'https://app.example.test/dashboard', 'x-original-method': 'GET', cookie } },
   { name: 'forward-auth, no session (302)', url: `${pushgate}/authz/forward-auth`, headers: { ...FORWARDED, accept: 'text/html', 'sec-fetch-mode': 'navigate' } }
@@ -75,5 +76,5 @@ for (const [index, scenario] of scenarios.entries()) {
   const requestsPerSecond = median(runs.map((m) => m.requestsPerSecond))
   const unexpected = runs.reduce((sum, m) => sum + m.unexpected, 0)
   console.log(`| ${scenario.name} | ${Math.round(requestsPerSecond)} | ${median(runs.map((m) => m.p99Ms))} ms | ${(requestsPerSecond / baseline).toFixed(2)} |`)
-  if (unexpected > 0) console.log(`| (${unexpected} unexpected answers or errors in this scenario) | | | |`)
+  if (unexpected > 0) console.log(`| (${unexpected} unexpected responses or errors in this scenario) | | | |`)
 }

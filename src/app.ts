@@ -73,20 +73,24 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const pushes = new PushService({ config, clock, okta, store: new PendingStore(clock), limits, audit, log: app.log })
   const loginOptions: LoginRoutesOptions = { gateway, pushes, limits, cookies, audit }
 
-  await app.register(cookie)
-  await app.register(formbody)
-  await app.register(csrfProtection, {
-    sessionPlugin: '@fastify/cookie',
-    cookieKey: cookies.csrfName,
-    cookieOpts: cookies.options,
-    getToken: (request) => headerValue(request.headers['x-csrf-token'])
-  })
-  logAccess(app, config.log.level === 'debug' || config.log.level === 'trace')
-
+  // The authz routes run for every request the proxy handles, so they get no plugins or hooks:
+  // they read the one cookie they need themselves (gateway.readSession). Cookie parsing, form
+  // bodies, CSRF and access logs belong to the pages.
+  const debugEnabled = config.log.level === 'debug' || config.log.level === 'trace'
   await app.register(async (scoped) => {
+    if (debugEnabled) logAccess(scoped, true)
     await scoped.register(authzRoutes, { gateway })
     await scoped.register(healthRoutes, { okta, clock })
     await scoped.register(async (pages) => {
+      await pages.register(cookie)
+      await pages.register(formbody)
+      await pages.register(csrfProtection, {
+        sessionPlugin: '@fastify/cookie',
+        cookieKey: cookies.csrfName,
+        cookieOpts: cookies.options,
+        getToken: (request) => headerValue(request.headers['x-csrf-token'])
+      })
+      if (!debugEnabled) logAccess(pages, false)
       await registerPageSecurity(pages, gateway)
       await pages.register(assetRoutes)
       await pages.register(loginRoutes, loginOptions)

@@ -2,6 +2,7 @@
  * The parts every route shares, built once from the configuration: the session sealer and cookie,
  * the redirect rule, proxy trust, and the URLs of pushgate's own pages.
  */
+import { fastifyCookie } from '@fastify/cookie'
 import proxyAddr from 'proxy-addr'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { Clock } from './clock.ts'
@@ -9,6 +10,9 @@ import type { Config } from './config/schema.ts'
 import { createRedirectPolicy, type RedirectPolicy } from './http/redirect.ts'
 import { sessionCookie, type SessionCookie } from './session/cookie-options.ts'
 import { SessionSealer, type UnsealResult } from './session/sealer.ts'
+
+/** Trust decisions are remembered for this many peer addresses; proxies are few, so this is plenty. */
+const TRUST_CACHE_MAX_ENTRIES = 1024
 
 /** Warnings about forged-looking forwarded headers repeat at most this often. */
 const UNTRUSTED_WARNING_INTERVAL_MS = 60_000
@@ -36,6 +40,7 @@ export interface Gateway {
 /** Builds the shared parts for `config`. */
 export function createGateway (config: Config, clock: Clock, log: FastifyBaseLogger): Gateway {
   const trust = proxyAddr.compile(config.server.trustedProxies)
+  const trustByAddress = new Map<string, boolean>()
   const allowedLogins = new Set(config.users.map((user) => user.login.toLowerCase()))
   const sealer = new SessionSealer({ secrets: config.session.secrets, lifetimeMs: config.session.lifetimeMs, clock })
   const cookie = sessionCookie(config)
@@ -43,6 +48,7 @@ export function createGateway (config: Config, clock: Clock, log: FastifyBaseLog
   let lastUntrustedWarningMs = -Infinity
 
   const publicUrlFor = (path: string): URL => new URL(`${basePath}${path}`, config.publicUrl.origin)
+  const loginPage = publicUrlFor('/login').href
 
   return {
     config,
@@ -51,12 +57,22 @@ export function createGateway (config: Config, clock: Clock, log: FastifyBaseLog
     cookie,
     redirects: createRedirectPolicy(config),
     basePath,
-    isTrustedProxy: (address) => address !== undefined && trust(address, 0),
+    isTrustedProxy (address) {
+      if (address === undefined) return false
+      let trusted = trustByAddress.get(address)
+      if (trusted === undefined) {
+        if (trustByAddress.size >= TRUST_CACHE_MAX_ENTRIES) trustByAddress.clear()
+        trusted = trust(address, 0)
+        trustByAddress.set(address, trusted)
+      }
+      return trusted
+    },
     isAllowedLogin: (login) => allowedLogins.has(login.toLowerCase()),
     publicUrlFor,
 
     async readSession (request) {
-      const result = await sealer.unseal(request.cookies[cookie.name])
+      const header = request.headers.cookie
+      const result = await sealer.unseal(header === undefined ? undefined : fastifyCookie.parse(header)[cookie.name])
       if (result.reason !== undefined && result.reason !== 'missing') {
         request.log.info({ reason: result.reason }, 'session cookie rejected')
       }
@@ -64,9 +80,7 @@ export function createGateway (config: Config, clock: Clock, log: FastifyBaseLog
     },
 
     loginUrl (target) {
-      const url = publicUrlFor('/login')
-      if (target !== undefined) url.searchParams.set('rd', target.href)
-      return url.href
+      return target === undefined ? loginPage : `${loginPage}?rd=${encodeURIComponent(target.href)}`
     },
 
     warnUntrustedForwarding (request) {
