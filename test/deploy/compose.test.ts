@@ -12,7 +12,7 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { parseConfigObject } from '../../src/config/load.ts'
 import { execForm, instructions, parseDockerfile } from '../helpers/dockerfile.ts'
-import { forwardAuthFromLabels } from '../helpers/traefik.ts'
+import { middlewaresFromLabels, resolveMiddlewares } from '../helpers/traefik.ts'
 
 interface Service {
   image?: string
@@ -106,7 +106,14 @@ t.test('labels match config and Dockerfile', async (t) => {
   t.equal(ruleHost(labels.get('traefik.http.routers.pushgate.rule'))?.replace('${PUSHGATE_DOMAIN}', 'example.test'), publicHost, 'the router serves publicUrl\'s host')
   t.equal(labels.get('traefik.http.routers.pushgate.entrypoints'), 'websecure')
 
-  const settings = forwardAuthFromLabels(pushgate?.labels ?? [], 'pushgate')
+  // What a router that lists pushgate@docker runs: the chain, expanded.
+  const middlewares = resolveMiddlewares(['pushgate@docker'], middlewaresFromLabels(pushgate?.labels ?? []))
+  t.same(middlewares.map((middleware) => middleware.kind), ['headers', 'forwardAuth'], 'the chain deletes headers, then asks pushgate')
+  const stripped = middlewares[0]?.kind === 'headers' ? middlewares[0].customRequestHeaders : {}
+  t.same(stripped, { Remote_User: '', Remote_Email: '', Remote_Name: '', Remote_Groups: '' }, 'the underscore spellings of the identity headers are deleted')
+  const forwardAuth = middlewares[1]
+  if (forwardAuth?.kind !== 'forwardAuth') throw new Error('the pushgate chain runs no ForwardAuth middleware second')
+  const settings = forwardAuth.settings
   const address = new URL(settings.address)
   t.equal(address.hostname, 'pushgate', 'the middleware calls the compose service by name')
   t.equal(Number(address.port), port)

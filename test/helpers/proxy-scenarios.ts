@@ -14,6 +14,43 @@ import type { UpstreamEcho } from './upstream.ts'
 /** A protected URL with a path, a query of two parameters and an escaped space. */
 export const DEEP_PATH = '/reports/q3?sort=desc&name=a%20b'
 
+/**
+ * A protected URL of about 6 KB. pushgate puts it, percent-encoded, in the login URL's `rd`, and
+ * nginx responds with 500 when the auth response's headers exceed proxy_buffer_size.
+ */
+export const LONG_PATH = `/reports/long?q=${'%2F'.repeat(2000)}`
+
+/**
+ * The identity headers spelled with underscores, in three cases. CGI, WSGI, PHP and many
+ * frameworks map Remote_User and Remote-User to the same HTTP_REMOTE_USER, so a client that sends
+ * one of these could pose as anyone unless the proxy removes it.
+ */
+export const UNDERSCORE_IDENTITY_HEADERS = [
+  ['Remote_User', 'Remote_Email', 'Remote_Name', 'Remote_Groups'],
+  ['remote_user', 'remote_email', 'remote_name', 'remote_groups'],
+  ['REMOTE_USER', 'REMOTE_EMAIL', 'REMOTE_NAME', 'REMOTE_GROUPS']
+]
+
+/**
+ * Checks that `location` is pushgate's login page for `target`. pushgate may shorten a long `rd`
+ * (the query goes first, then the path), so `rd` is either `target` itself, or the same origin
+ * with no query and a path that `target`'s path starts with, or missing.
+ */
+export function assertLoginRedirect (t: Test, stack: ProxyStack, target: string, location: string | undefined): void {
+  t.ok(location, 'the response has a Location')
+  const login = new URL(location ?? 'https://missing.invalid/')
+  t.equal(login.origin, stack.url('auth', ''), 'the redirect goes to pushgate on auth.example.test')
+  t.equal(login.pathname, '/login')
+
+  const rd = login.searchParams.get('rd')
+  if (rd === null || rd === target) return
+  const shortened = new URL(rd)
+  const asked = new URL(target)
+  t.equal(shortened.origin, asked.origin, 'a shortened rd keeps the origin')
+  t.equal(shortened.search, '', 'a shortened rd drops the query')
+  t.ok(asked.pathname.startsWith(shortened.pathname), `a shortened rd keeps a prefix of the path, got ${shortened.pathname}`)
+}
+
 /** Signs a new client in as `login` through the proxy and returns it. */
 export async function signedInClient (t: Test, stack: ProxyStack, login: string): Promise<ProxyClient> {
   const client = stack.client(t)
@@ -129,6 +166,30 @@ export function registerProxyScenarios (t: Test, stack: ProxyStack): void {
     t.equal(bobEcho.identity['remote-email'] ?? '', '', 'an empty Remote-Email from pushgate still removes the forged one')
     t.equal(bobEcho.identity['remote-name'], BOB.login, 'without a name in Okta, Remote-Name is the login')
     t.not(bobEcho.identity['remote-groups'], 'admins')
+  })
+
+  t.test('underscore identity headers never reach app', async (t) => {
+    const client = await alice()
+    for (const names of UNDERSCORE_IDENTITY_HEADERS) {
+      const forged = Object.fromEntries(names.map((name) => [name, 'admin']))
+      const answer = await client.navigate(stack.url('app', '/'), forged)
+      t.equal(answer.status, 200, `${names.join(', ')}: the request reaches the app`)
+      const echo = answer.json() as UpstreamEcho
+      const smuggled = Object.keys(echo.headers).filter((name) => /^remote_/i.test(name))
+      t.same(smuggled, [], `${names.join(', ')}: the app receives none of them`)
+      t.equal(echo.identity['remote-user'], ALICE.login, `${names.join(', ')}: Remote-User is still pushgate's`)
+    }
+  })
+
+  t.test('long URL redirects to login', async (t) => {
+    const client = stack.client(t)
+    const target = stack.url('app', LONG_PATH)
+    t.ok(target.length > 6000, `the protected URL is ${target.length} characters`)
+    const answer = await client.navigate(target)
+
+    t.equal(answer.status, 302, `a browser navigation gets a redirect, not ${answer.status}`)
+    assertLoginRedirect(t, stack, target, typeof answer.headers.location === 'string' ? answer.headers.location : undefined)
+    t.notMatch(stack.proxy.output(), /too big header/, 'the proxy read the auth response\'s headers whole')
   })
 
   t.test('forged forwarded headers keep rd', async (t) => {

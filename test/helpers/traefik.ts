@@ -9,7 +9,14 @@
  *   headers minus hop-by-hop ones, plus X-Forwarded-Method, -Proto, -Host, -Uri and -For. A 2xx
  *   lets the request on with authResponseHeaders deleted from it and copied from the response;
  *   any other status goes to the client with the response's headers and body, and a relative Location
- *   is resolved against `address`. Set-Cookie on a 2xx is dropped.
+ *   is resolved against `address`. Set-Cookie on a 2xx is dropped. preserveRequestMethod (v3.4)
+ *   sends the client's method instead of GET, and forwardBody (v3.3) sends the client's body.
+ * - pkg/middlewares/headers/header.go: customRequestHeaders with an empty value deletes the
+ *   header, any other value replaces it. Go's Header.Del and Set canonicalise the name first, and
+ *   Go's server stores incoming names canonicalised, so `Remote_User: ""` also deletes a client's
+ *   remote_user or REMOTE_USER (all stored as Remote_user).
+ * - Chain middlewares run their members in order, and a name without `@provider` means the
+ *   provider of the configuration that names it.
  * - trustForwardHeader: up to v2.11.42 and v3.6.13 (`legacy` here) false overwrote Method, Proto,
  *   Host, Uri and For, and true kept what the request carried. From v2.11.43 and v3.6.14
  *   (`current`) false removes every X-Forwarded-* header first and writes fresh ones with
@@ -23,7 +30,24 @@ export interface ForwardAuthSettings {
   trustForwardHeader?: boolean
   authResponseHeaders: string[]
   maxResponseBodySize?: number
+  preserveRequestMethod?: boolean
+  forwardBody?: boolean
 }
+
+/**
+ * One middleware's dynamic configuration as the file provider writes it, for the three types the
+ * shipped configs use. Docker labels are read into the same shape.
+ */
+export interface MiddlewareConfig {
+  chain?: { middlewares: string[] }
+  headers?: { customRequestHeaders?: Record<string, string> }
+  forwardAuth?: ForwardAuthSettings
+}
+
+/** A middleware that handles requests itself, in the order a router runs it. */
+export type Middleware =
+  | { name: string, kind: 'headers', customRequestHeaders: Record<string, string> }
+  | { name: string, kind: 'forwardAuth', settings: ForwardAuthSettings }
 
 /** A request as it reaches Traefik's entry point. */
 export interface ClientRequest {
@@ -39,10 +63,10 @@ export interface ClientRequest {
 export type GoHeaders = Map<string, string[]>
 
 export interface SideRequest {
-  method: 'GET'
+  method: string
   url: string
   headers: GoHeaders
-  body: undefined
+  body: string | undefined
 }
 
 export interface AuthResponse {
@@ -140,7 +164,42 @@ export function buildSideRequest (request: ClientRequest, entryHeaders: GoHeader
   }
   // Go sends an empty User-Agent rather than its own when the client sent none.
   if (!headers.has('User-Agent')) headers.set('User-Agent', [''])
-  return { method: 'GET', url: settings.address, headers, body: undefined }
+
+  const method = settings.preserveRequestMethod === true ? request.method : 'GET'
+  const body = settings.forwardBody === true ? request.body : undefined
+  // Go writes Content-Length from the request's own length and ignores the one in the header map.
+  // With no body it writes 0, and only for POST, PUT and PATCH.
+  headers.delete('Content-Length')
+  if (body !== undefined) headers.set('Content-Length', [String(Buffer.byteLength(body))])
+  else if (['POST', 'PUT', 'PATCH'].includes(method)) headers.set('Content-Length', ['0'])
+  return { method, url: settings.address, headers, body }
+}
+
+/** Applies a headers middleware's customRequestHeaders to `headers` as Traefik does. */
+export function applyCustomRequestHeaders (headers: GoHeaders, customRequestHeaders: Record<string, string>): void {
+  for (const [name, value] of Object.entries(customRequestHeaders)) {
+    const key = canonicalHeaderKey(name)
+    if (value === '') headers.delete(key)
+    else headers.set(key, [value])
+  }
+}
+
+/**
+ * Expands a router's middleware names, chains included, into the middlewares that run, in order.
+ * Throws on an unknown name or a type other than chain, headers and forwardAuth.
+ */
+export function resolveMiddlewares (names: string[], configs: Record<string, MiddlewareConfig>): Middleware[] {
+  const result: Middleware[] = []
+  for (const qualified of names) {
+    const name = qualified.replace(/@[a-z]+$/, '')
+    const config = configs[name]
+    if (config === undefined) throw new Error(`middleware ${qualified} is not defined`)
+    if (config.chain !== undefined) result.push(...resolveMiddlewares(config.chain.middlewares, configs))
+    else if (config.headers !== undefined) result.push({ name, kind: 'headers', customRequestHeaders: config.headers.customRequestHeaders ?? {} })
+    else if (config.forwardAuth !== undefined) result.push({ name, kind: 'forwardAuth', settings: config.forwardAuth })
+    else throw new Error(`middleware ${qualified} has a type these tests do not model`)
+  }
+  return result
 }
 
 /** Applies pushgate's `response` to the side request the way Traefik does. */
@@ -182,23 +241,71 @@ export function toRequestHeaders (headers: GoHeaders): Record<string, string> {
  * regard to case.
  */
 export function forwardAuthFromLabels (labels: string[], middleware: string): ForwardAuthSettings {
-  const prefix = `traefik.http.middlewares.${middleware}.forwardauth.`.toLowerCase()
-  const options = new Map<string, string>()
-  for (const label of labels) {
-    const equals = label.indexOf('=')
-    const key = label.slice(0, equals).toLowerCase()
-    if (key.startsWith(prefix)) options.set(key.slice(prefix.length), label.slice(equals + 1))
-  }
-
+  const options = labelOptions(labels, `traefik.http.middlewares.${middleware}.forwardauth.`)
   const address = options.get('address')
   if (address === undefined) throw new Error(`no forwardauth.address label for middleware ${middleware}`)
-  const settings: ForwardAuthSettings = {
-    address,
-    authResponseHeaders: (options.get('authresponseheaders') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '')
-  }
+  const settings: ForwardAuthSettings = { address, authResponseHeaders: splitList(options.get('authresponseheaders')) }
   const trust = options.get('trustforwardheader')
   if (trust !== undefined) settings.trustForwardHeader = trust === 'true'
   const max = options.get('maxresponsebodysize')
   if (max !== undefined) settings.maxResponseBodySize = Number(max)
+  const preserve = options.get('preserverequestmethod')
+  if (preserve !== undefined) settings.preserveRequestMethod = preserve === 'true'
+  const forwardBody = options.get('forwardbody')
+  if (forwardBody !== undefined) settings.forwardBody = forwardBody === 'true'
   return settings
+}
+
+/**
+ * Reads every chain, headers and forwardAuth middleware that docker labels define, by name.
+ * Throws when a label defines a middleware of another type, or one middleware with two types.
+ */
+export function middlewaresFromLabels (labels: string[]): Record<string, MiddlewareConfig> {
+  const configs: Record<string, MiddlewareConfig> = {}
+  for (const label of labels) {
+    const match = /^traefik\.http\.middlewares\.([^.]+)\.([^.]+)\./i.exec(label)
+    if (match === null) continue
+    const [, name = '', type = ''] = match
+    const config = configs[name] ?? {}
+    configs[name] = config
+    switch (type.toLowerCase()) {
+      case 'chain':
+        config.chain = { middlewares: splitList(labelOptions(labels, `traefik.http.middlewares.${name}.chain.`).get('middlewares')) }
+        break
+      case 'headers': {
+        // Header names keep their case here, because Traefik canonicalises them when it applies them.
+        const prefix = `traefik.http.middlewares.${name}.headers.customrequestheaders.`
+        const customRequestHeaders: Record<string, string> = {}
+        for (const other of labels) {
+          const equals = other.indexOf('=')
+          if (other.slice(0, equals).toLowerCase().startsWith(prefix.toLowerCase())) customRequestHeaders[other.slice(prefix.length, equals)] = other.slice(equals + 1)
+        }
+        config.headers = { customRequestHeaders }
+        break
+      }
+      case 'forwardauth':
+        config.forwardAuth = forwardAuthFromLabels(labels, name)
+        break
+      default:
+        throw new Error(`middleware ${name} has the type ${type}, which these tests do not model`)
+    }
+    const types = [config.chain, config.headers, config.forwardAuth].filter((value) => value !== undefined)
+    if (types.length > 1) throw new Error(`middleware ${name} has more than one type, which Traefik rejects`)
+  }
+  return configs
+}
+
+/** Options under `prefix` in `labels`, keyed by their lower-case names. */
+function labelOptions (labels: string[], prefix: string): Map<string, string> {
+  const options = new Map<string, string>()
+  for (const label of labels) {
+    const equals = label.indexOf('=')
+    const key = label.slice(0, equals).toLowerCase()
+    if (key.startsWith(prefix.toLowerCase())) options.set(key.slice(prefix.length), label.slice(equals + 1))
+  }
+  return options
+}
+
+function splitList (value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
 }

@@ -43,8 +43,12 @@ t.test('config asks the ForwardAuth endpoint', async (t) => {
 t.test('config cleans request before check', async (t) => {
   const authLine = indexOf(AUTH_LINE)
   for (const header of ['Remote-User', 'Remote-Email', 'Remote-Name', 'Remote-Groups']) {
-    const line = indexOf(new RegExp(`^http-request del-header ${header}$`))
+    const line = indexOf(new RegExp(`^http-request del-header ${header}$`, 'i'))
     t.ok(line !== -1 && line < authLine, `${header} from the client is deleted before the check`)
+    // CGI, WSGI and PHP read Remote_User as Remote-User; HAProxy matches names in any case.
+    const underscore = header.replace('-', '_')
+    const underscoreLine = indexOf(new RegExp(`^http-request del-header ${underscore}$`, 'i'))
+    t.ok(underscoreLine !== -1 && underscoreLine < authLine, `${underscore} from the client is deleted before the check`)
   }
   for (const header of ['X-Forwarded-Method', 'X-Forwarded-Proto', 'X-Forwarded-Host', 'X-Forwarded-Uri', 'X-Forwarded-For']) {
     const line = indexOf(new RegExp(`^http-request set-header ${header} `))
