@@ -15,6 +15,7 @@ import { registerSimulator } from './commands/simulator.ts'
 import { registerTestPush } from './commands/test-push.ts'
 import { registerUnenroll } from './commands/unenroll.ts'
 import { CliError, EXIT_USAGE } from './exit.ts'
+import { sanitizeLines } from './terminal/sanitize.ts'
 
 function packageVersion (): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
@@ -29,6 +30,7 @@ function buildProgram (): Command {
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .hook('preSubcommand', rejectUnknownCommand)
 
   registerServe(program)
   registerDemo(program)
@@ -42,6 +44,20 @@ function buildProgram (): Command {
   return program
 }
 
+/**
+ * Reports `pushgate frobnicate` as an unknown command. serve is Commander's default command, so
+ * Commander dispatches any word that is not a command name to serve, which would fail with
+ * "too many arguments for 'serve'". Bare `pushgate` and `pushgate --config FILE` still run serve.
+ */
+function rejectUnknownCommand (program: Command, subcommand: Command): void {
+  const first = program.args[0]
+  if (first === undefined || first.startsWith('-')) return
+  if (first === subcommand.name() || subcommand.aliases().includes(first)) return
+  // Commander's own error, with its "Did you mean …?" suggestion. The method is public in
+  // Commander 15 but missing from its typings.
+  ;(program as unknown as { unknownCommand: () => never }).unknownCommand()
+}
+
 /** Runs the program on `argv` and returns the exit code for errors; long-running commands keep the process alive. */
 async function main (argv: string[]): Promise<number | undefined> {
   try {
@@ -52,20 +68,24 @@ async function main (argv: string[]): Promise<number | undefined> {
   }
 }
 
+/**
+ * Prints the error's message and returns the exit code. Messages can quote Okta's text, so each
+ * line is sanitised again here, in case a command missed a value.
+ */
 function reportError (error: unknown): number {
   if (error instanceof CommanderError) {
     // Help and version end with exit code 0; Commander already printed usage errors.
     return error.exitCode === 0 ? 0 : EXIT_USAGE
   }
   if (error instanceof CliError) {
-    process.stderr.write(`${error.message}\n`)
+    process.stderr.write(`${sanitizeLines(error.message)}\n`)
     return error.exitCode
   }
   if (error instanceof PushgateError) {
-    process.stderr.write(`${error.message}\n`)
+    process.stderr.write(`${sanitizeLines(error.message)}\n`)
     return EXIT_USAGE
   }
-  process.stderr.write(`pushgate failed unexpectedly: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.stderr.write(`pushgate failed unexpectedly: ${sanitizeLines(error instanceof Error ? error.message : String(error))}\n`)
   return 1
 }
 

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
-import type * as z from 'zod'
 import { createError } from '../errors.ts'
-import { checkConfig, type ConfigProblem } from './checks.ts'
+import { checkConfig, viewConfig, type ConfigProblem } from './checks.ts'
+import { describeDefaultIssue, describeIssue, describeYamlError, formatProblems } from './messages.ts'
 import { configSchema, isLoopbackHost, type Config } from './schema.ts'
 
 export type Environment = Record<string, string | undefined>
@@ -33,20 +33,25 @@ export function loadOktaSection (path: string, env: Environment = process.env): 
   const raw = parseYaml(readConfigText(path), path)
   const section = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).okta : undefined
 
-  const problems: ConfigProblem[] = []
-  const expanded = expandEnvironment(section, env, ['okta'], problems)
-  const result = configSchema.shape.okta.safeParse(expanded)
-  if (!result.success) {
-    const expansionPaths = new Set(problems.map((problem) => problem.path))
-    const issues = result.error.issues.map((issue) => describeIssue({ ...issue, path: ['okta', ...issue.path] }, { okta: expanded }))
-    problems.push(...issues.filter((problem) => !expansionPaths.has(problem.path)))
-  }
+  const expansionProblems: ConfigProblem[] = []
+  const expanded = expandEnvironment(section, env, ['okta'], expansionProblems)
+  const result = configSchema.shape.okta.safeParse(expanded, { error: describeDefaultIssue })
+  const issues = result.success ? [] : result.error.issues.map((issue) => describeIssue({ ...issue, path: ['okta', ...issue.path] }, { okta: expanded }))
 
+  const problems = [...expansionProblems, ...withoutEchoes(issues, expansionProblems)]
   if (problems.length > 0 || !result.success) {
-    const lines = problems.map((problem) => `  - ${problem.path} ${problem.message}`)
-    throw createError('CONFIG_INVALID', [path, lines.join('\n')])
+    throw createError('CONFIG_INVALID', [path, formatProblems(problems, { okta: expanded })])
   }
   return Object.freeze(result.data)
+}
+
+/**
+ * Drops the problems at a key whose `${VAR}` failed to expand: that key already has its own
+ * problem, and the others only echo the empty string that stood in for the variable.
+ */
+function withoutEchoes (problems: readonly ConfigProblem[], expansionProblems: readonly ConfigProblem[]): ConfigProblem[] {
+  const expansionPaths = new Set(expansionProblems.map((problem) => problem.path))
+  return problems.filter((problem) => !expansionPaths.has(problem.path))
 }
 
 function readConfigText (path: string): string {
@@ -61,33 +66,29 @@ function readConfigText (path: string): string {
 function parseYaml (text: string, source: string): unknown {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {
-    const lines = document.errors.map((error) => `  - YAML syntax: ${error.message.split('\n')[0]}`)
+    const lines = document.errors.map((error) => `  - ${describeYamlError(error)}`)
     throw createError('CONFIG_INVALID', [source, lines.join('\n')])
   }
   return document.toJS() ?? {}
 }
 
-/** Validates an already parsed configuration object, expanding `${VAR}` in its strings first. */
+/**
+ * Validates an already parsed configuration object, expanding `${VAR}` in its strings first. The
+ * cross-key checks run even when the schema rejects the object, so one run lists every problem.
+ */
 export function parseConfigObject (raw: unknown, source: string, env: Environment = process.env): Config {
   const expansionProblems: ConfigProblem[] = []
   const expanded = expandEnvironment(raw, env, [], expansionProblems)
 
-  const result = configSchema.safeParse(expanded)
-  const problems = [...expansionProblems]
-  if (result.success) {
-    problems.push(...checkConfig(result.data))
-  } else {
-    // A variable that failed to expand already has its own problem; skip the echo from the schema.
-    const expansionPaths = new Set(expansionProblems.map((problem) => problem.path))
-    const issues = result.error.issues.map((issue) => describeIssue(issue, expanded))
-    problems.push(...issues.filter((problem) => !expansionPaths.has(problem.path)))
-  }
+  const result = configSchema.safeParse(expanded, { error: describeDefaultIssue })
+  const issues = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, expanded))
+  const crossKeyProblems = checkConfig(viewConfig(expanded))
 
-  if (problems.length > 0) {
-    const lines = problems.map((problem) => `  - ${problem.path === '' ? '(top level)' : problem.path} ${problem.message}`)
-    throw createError('CONFIG_INVALID', [source, lines.join('\n')])
+  const problems = [...expansionProblems, ...withoutEchoes([...issues, ...crossKeyProblems], expansionProblems)]
+  if (problems.length > 0 || !result.success) {
+    throw createError('CONFIG_INVALID', [source, formatProblems(problems, expanded)])
   }
-  return Object.freeze((result as { data: Config }).data)
+  return Object.freeze(result.data)
 }
 
 /** Returns start-up warnings for settings that are allowed but weaken security. */
@@ -131,95 +132,4 @@ function expandEnvironment (value: unknown, env: Environment, path: string[], pr
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandEnvironment(item, env, [...path, key], problems)]))
   }
   return value
-}
-
-const SECRET_KEYS = /(secret|token|password)/i
-
-/** Turns a schema issue into a problem that names the key, shows the value and suggests the fix. */
-function describeIssue (issue: z.core.$ZodIssue, input: unknown): ConfigProblem {
-  const path = issue.path.map(String).join('.')
-
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeys(issue.path)
-    const message = issue.keys.map((key) => {
-      const suggestion = closest(key, known)
-      const hint = suggestion === undefined ? `known keys here: ${known.join(', ')}` : `did you mean ${suggestion}?`
-      return `has the unknown key ${JSON.stringify(key)} (${hint})`
-    }).join('; ')
-    return { path, message }
-  }
-
-  const value = valueAt(input, issue.path)
-  const shown = value === undefined
-    ? 'is missing'
-    : SECRET_KEYS.test(path) ? 'is set' : `is ${JSON.stringify(value)}`
-
-  if (issue.code === 'custom' || issue.message.startsWith('is ')) return { path, message: issue.message }
-  if (value === undefined && issue.code === 'invalid_type') return { path, message: `is missing; it must be ${describeExpected(issue.expected)}` }
-  if (issue.code === 'invalid_type') return { path, message: `${shown}; it must be ${describeExpected(issue.expected)}` }
-  return { path, message: `${shown}; ${issue.message}` }
-}
-
-function describeExpected (expected: string): string {
-  switch (expected) {
-    case 'number': return 'a number'
-    case 'boolean': return 'true or false'
-    case 'array': return 'a list'
-    case 'object': return 'a mapping of keys to values'
-    case 'string': return 'a string'
-    default: return expected
-  }
-}
-
-function valueAt (input: unknown, path: readonly PropertyKey[]): unknown {
-  let current = input
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<PropertyKey, unknown>)[key]
-  }
-  return current
-}
-
-/** Returns the keys the schema accepts at `path`, for "did you mean" hints. */
-function knownKeys (path: readonly PropertyKey[]): string[] {
-  const top = ['server', 'publicUrl', 'defaultRedirectUrl', 'session', 'okta', 'users', 'limits', 'log']
-  const nested: Record<string, string[]> = {
-    server: ['host', 'port', 'trustedProxies'],
-    session: ['cookieName', 'cookieDomain', 'secret', 'secretFile', 'lifetime'],
-    okta: ['orgUrl', 'apiToken', 'apiTokenFile', 'numberChallenge', 'requestTimeout'],
-    users: ['login', 'oktaUserId', 'factorId'],
-    limits: ['pushesPerUser', 'pushStartsPerIp', 'statusPollsPerIp', 'denialCooldown'],
-    log: ['level']
-  }
-  if (path.length === 0) return top
-  const section = String(path[0])
-  if (section === 'limits' && path.length === 2) return ['max', 'window']
-  return nested[section] ?? []
-}
-
-/** Returns the known key closest to `key` by edit distance, when it is close enough to be a typo. */
-function closest (key: string, known: string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase())
-    if (distance < bestDistance) {
-      best = candidate
-      bestDistance = distance
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined
-}
-
-function editDistance (a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current[j] = Math.min(current[j - 1]! + 1, previous[j]! + 1, previous[j - 1]! + cost)
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }

@@ -144,7 +144,7 @@ export class OktaClient {
 }
 
 /** Visible ASCII only: anything else cannot go into a header and usually is a stray newline. */
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/
+export const TOKEN_PATTERN = /^[\x21-\x7e]+$/
 
 function checkOptions (options: OktaClientOptions): void {
   if (options.orgUrl.protocol !== 'https:' && options.orgUrl.protocol !== 'http:') {

@@ -84,7 +84,7 @@ t.test('token with a line break names its setting', async (t) => {
   const result = await runCli(t, ['factors', '--login', ALICE.login], { ...sim.env, OKTA_API_TOKEN: `${API_TOKEN}\n` })
 
   t.equal(result.code, 2)
-  t.match(result.stderr, /The API token in OKTA_API_TOKEN is empty or contains spaces, line breaks or non-ASCII characters/)
+  t.match(result.stderr, /OKTA_API_TOKEN is set but contains spaces, line breaks, control or non-ASCII characters\. An Okta API token is visible ASCII without spaces/)
   assertNoToken(t, result)
 })
 

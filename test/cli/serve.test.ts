@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -62,7 +63,7 @@ t.test('check-config reads PUSHGATE_CONFIG', async (t) => {
 t.test('serve with an invalid config exits 2 without a stack trace', async (t) => {
   const result = await run(['serve', '--config', writeConfig('publicUrl: 5\n')])
   t.equal(result.code, 2)
-  t.match(result.stderr, 'publicUrl is 5; it must be a string')
+  t.match(result.stderr, 'publicUrl is 5; write an absolute URL such as https://auth.example.com')
   t.notMatch(result.stderr, /\n\s+at /)
 })
 
@@ -72,6 +73,20 @@ t.test('unknown option is a usage error with exit 2', async (t) => {
   t.match(result.stderr, "unknown option '--nope'")
 })
 
+t.test('unknown command is named with exit 2', async (t) => {
+  const result = await run(['frobnicate'])
+  t.equal(result.code, 2)
+  t.match(result.stderr, "error: unknown command 'frobnicate'")
+  t.notMatch(result.stderr, 'serve', 'no mention of the default command')
+})
+
+t.test('misspelt command gets a suggestion', async (t) => {
+  const result = await run(['chek-config', '--config', 'x.yaml'])
+  t.equal(result.code, 2)
+  t.match(result.stderr, "error: unknown command 'chek-config'")
+  t.match(result.stderr, 'Did you mean check-config?')
+})
+
 t.test('--version and --help exit 0', async (t) => {
   const version = await run(['--version'])
   t.equal(version.code, 0)
@@ -79,6 +94,25 @@ t.test('--version and --help exit 0', async (t) => {
   const help = await run(['--help'])
   t.equal(help.code, 0)
   t.match(help.stdout, 'check-config')
+})
+
+t.test('serve on a busy port names the address and server.port', async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { blocker.close() })
+  const port = (blocker.address() as AddressInfo).port
+  const config = writeConfig(`
+server: { host: 127.0.0.1, port: ${port} }
+publicUrl: http://127.0.0.1:${port}
+session: { secret: ${SECRET} }
+okta: { orgUrl: "http://127.0.0.1:9", apiToken: token }
+users: [{ login: alice@example.com }]
+`)
+  const result = await run(['serve', '--config', config])
+  t.equal(result.code, 2)
+  t.match(result.stderr, `Cannot listen on 127.0.0.1:${port}: another program is already using port ${port} there (EADDRINUSE)`)
+  t.match(result.stderr, `choose a free port with server.port in ${config}`)
+  t.notMatch(result.stderr, 'failed unexpectedly')
 })
 
 t.test('serve starts, answers healthz and stops on SIGTERM', async (t) => {

@@ -1,15 +1,23 @@
 /**
  * `pushgate check-config --config FILE [--online]`: validates the configuration offline, and with
- * --online also asks Okta for every configured user and their push factor. Exit 0 valid, 1 invalid.
+ * --online also looks up every configured user and their push factor in Okta. Exit 0 valid, 1 invalid.
  */
 import type { Command } from 'commander'
 import { configWarnings, loadConfigFile } from '../../config/load.ts'
 import type { Config } from '../../config/schema.ts'
 import { PushgateError } from '../../errors.ts'
 import { canSignIn } from '../../login/user-status.ts'
-import { OktaClient } from '../../okta/client.ts'
+import type { OktaClient } from '../../okta/client.ts'
+import { isOktaNotFound } from '../../okta/errors.ts'
+import type { OktaFactor, OktaUser } from '../../okta/types.ts'
 import { configPath } from '../config-path.ts'
 import { CliError, EXIT_FAILURE } from '../exit.ts'
+import { isOktaVerifyPush } from '../factors/format.ts'
+import { settingsFromConfig } from '../factors/okta-settings.ts'
+import { withOkta } from '../factors/okta-session.ts'
+import { sanitizeText } from '../terminal/sanitize.ts'
+
+type ConfiguredUser = Config['users'][number]
 
 export function registerCheckConfig (program: Command): void {
   program
@@ -27,41 +35,77 @@ export function registerCheckConfig (program: Command): void {
         throw error
       }
       for (const warning of configWarnings(config)) process.stderr.write(`warning: ${warning}\n`)
-      if (options.online === true) await checkOnline(config)
-      process.stdout.write(`${path} is valid: ${config.users.length} user(s), publicUrl ${config.publicUrl.href}\n`)
+
+      const summary = `${path} is valid: ${config.users.length} user(s), publicUrl ${config.publicUrl.href}`
+      if (options.online !== true) {
+        process.stdout.write(`${summary}. Okta was not contacted; add --online to check the API token and every user's push factor\n`)
+        return
+      }
+      await checkOnline(config, path)
+      process.stdout.write(`${summary}; Okta accepted the API token and every user has an ACTIVE push factor\n`)
     })
 }
 
-async function checkOnline (config: Config): Promise<void> {
-  const okta = new OktaClient({ orgUrl: config.okta.orgUrl, apiToken: config.okta.apiToken, timeoutMs: config.okta.requestTimeoutMs })
-  const problems: string[] = []
+/** Looks up every user in Okta; throws CliError (exit 1) listing the problems, or naming the failed call. */
+async function checkOnline (config: Config, path: string): Promise<void> {
+  let problems: string[]
   try {
-    for (const user of config.users) {
-      const problem = await checkUser(okta, user.oktaUserId ?? user.login, user.factorId)
-      if (problem !== undefined) problems.push(`  - ${user.login}: ${problem}`)
-    }
+    problems = await withOkta(settingsFromConfig(config.okta, path), async (okta) => {
+      const found: string[] = []
+      for (const [index, user] of config.users.entries()) {
+        const problem = await checkUser(okta, user)
+        if (problem !== undefined) found.push(`  - users.${index} (${user.login}): ${problem}`)
+      }
+      return found
+    })
   } catch (error) {
-    throw new CliError(`Okta check failed: ${error instanceof Error ? error.message : String(error)}`, EXIT_FAILURE)
-  } finally {
-    await okta.close()
+    // withOkta words Okta's errors with the setting to check, as the factor commands do.
+    if (error instanceof CliError) throw new CliError(`Okta check failed: ${error.message}`, EXIT_FAILURE)
+    throw error
   }
   if (problems.length > 0) throw new CliError(`Okta check found problems:\n${problems.join('\n')}`, EXIT_FAILURE)
 }
 
-async function checkUser (okta: OktaClient, idOrLogin: string, pinnedFactorId: string | undefined): Promise<string | undefined> {
-  let user
+/** Returns what stops `user` from signing in with a push, or undefined when nothing does. */
+async function checkUser (okta: OktaClient, user: ConfiguredUser): Promise<string | undefined> {
+  const enroll = `pushgate enroll --login ${user.login}`
+  let found: OktaUser
   try {
-    user = await okta.getUser(idOrLogin)
+    found = await okta.getUser(user.oktaUserId ?? user.login)
   } catch (error) {
-    if ((error as { errorCode?: unknown }).errorCode === 'E0000007') return 'not found in Okta; check the login'
-    throw error
+    if (!isOktaNotFound(error)) throw error
+    if (user.oktaUserId !== undefined) {
+      return `the pinned oktaUserId ${user.oktaUserId} was not found in Okta. Remove the oktaUserId and factorId lines to have pushgate look the login up, or run ${enroll} and paste the ids it prints`
+    }
+    return `no Okta user has this login in ${okta.orgUrl.origin}; check the spelling (Okta logins are usually email addresses)`
   }
-  if (!canSignIn(user.status)) return `Okta status is ${user.status}, which cannot sign in`
 
-  const factor = pinnedFactorId === undefined
-    ? await okta.findActivePushFactor(user.id)
-    : await okta.getFactor(user.id, pinnedFactorId)
-  if (factor === undefined) return 'has no ACTIVE Okta Verify push factor; run: pushgate enroll --login ' + idOrLogin
-  if (factor.status !== 'ACTIVE') return `push factor ${factor.id} is ${factor.status}; run: pushgate enroll --login ${idOrLogin}`
+  if (user.oktaUserId !== undefined && found.login.toLowerCase() !== user.login.toLowerCase()) {
+    return `the pinned oktaUserId ${user.oktaUserId} belongs to ${sanitizeText(found.login)}, so this entry would push to their phone. ` +
+      `Remove the oktaUserId and factorId lines, or run ${enroll} and paste the ids it prints`
+  }
+  if (!canSignIn(found.status)) {
+    return `Okta status is ${sanitizeText(found.status)}, which cannot sign in; activate the user in the Okta Admin Console under Directory > People`
+  }
+  return await checkFactor(okta, found, user, enroll)
+}
+
+async function checkFactor (okta: OktaClient, found: OktaUser, user: ConfiguredUser, enroll: string): Promise<string | undefined> {
+  if (user.factorId === undefined) {
+    const factor = await okta.findActivePushFactor(found.id)
+    return factor === undefined ? `has no ACTIVE Okta Verify push factor; run ${enroll}` : undefined
+  }
+
+  let factor: OktaFactor
+  try {
+    factor = await okta.getFactor(found.id, user.factorId)
+  } catch (error) {
+    if (!isOktaNotFound(error)) throw error
+    return `the pinned factorId ${user.factorId} was not found for this user in Okta. Remove the factorId line, or run ${enroll} and paste the ids it prints`
+  }
+  if (!isOktaVerifyPush(factor)) {
+    return `the pinned factorId ${user.factorId} is a ${sanitizeText(factor.factorType)} factor from ${sanitizeText(factor.provider)}, not Okta Verify push. Run ${enroll} and paste the ids it prints`
+  }
+  if (factor.status !== 'ACTIVE') return `the pinned push factor ${user.factorId} is ${sanitizeText(factor.status)}; run ${enroll}`
   return undefined
 }

@@ -20,6 +20,7 @@ import { describeDevice, formatUserSnippet, isOktaVerifyPush } from '../factors/
 import { resolveOktaSettings } from '../factors/okta-settings.ts'
 import { findUser, withOkta } from '../factors/okta-session.ts'
 import { InterruptedError, listenForInterrupt, type InterruptListener } from '../terminal/interrupt.ts'
+import { sanitizeText } from '../terminal/sanitize.ts'
 
 /** Printed on stderr before the snippet, so stdout carries only YAML. */
 const PASTE_HINT = 'Add this entry under users: in the configuration to skip the lookups at sign-in:\n'
@@ -80,7 +81,7 @@ async function enroll (options: EnrollOptions): Promise<void> {
         clock: systemClock
       }, enrollment)
 
-      process.stderr.write(`Okta Verify push is ACTIVE for ${user.login} on ${describeDevice(factor)}.\n${PASTE_HINT}`)
+      process.stderr.write(`Okta Verify push is ACTIVE for ${sanitizeText(user.login)} on ${describeDevice(factor)}.\n${PASTE_HINT}`)
       process.stdout.write(formatUserSnippet(user, factor))
     })
   } catch (error) {
@@ -115,7 +116,7 @@ function checkQrFile (file: string): void {
 
 function reportAlreadyActive (user: OktaUser, active: OktaFactor): void {
   process.stderr.write(
-    `${user.login} already has an ACTIVE Okta Verify push factor ${active.id} on ${describeDevice(active)}. ` +
+    `${sanitizeText(user.login)} already has an ACTIVE Okta Verify push factor ${sanitizeText(active.id)} on ${describeDevice(active)}. ` +
     `Nothing changed; pass --replace to enroll a new phone in its place.\n${PASTE_HINT}`
   )
   process.stdout.write(formatUserSnippet(user, active))
@@ -124,8 +125,8 @@ function reportAlreadyActive (user: OktaUser, active: OktaFactor): void {
 async function removeForReplacement (okta: OktaClient, user: OktaUser, active: OktaFactor): Promise<void> {
   // Okta allows one push factor per user, so the old one goes before the new one is enrolled.
   process.stderr.write(
-    `Removing the ACTIVE push factor ${active.id} on ${describeDevice(active)} (--replace). ` +
-    `Until the new phone is enrolled, ${user.login} cannot sign in with a push, and their Okta Verify codes are removed too.\n`
+    `Removing the ACTIVE push factor ${sanitizeText(active.id)} on ${describeDevice(active)} (--replace). ` +
+    `Until the new phone is enrolled, ${sanitizeText(user.login)} cannot sign in with a push, and their Okta Verify codes are removed too.\n`
   )
   await okta.deleteFactor(user.id, active.id)
 }
@@ -138,10 +139,12 @@ async function enrollPushFactor (okta: OktaClient, user: OktaUser, factors: read
     const pending = factors.find((factor) => isOktaVerifyPush(factor) && factor.status !== 'ACTIVE')
     if (error instanceof OktaApiError && error.status === 400 && pending !== undefined) {
       const causes = error.errorCauses.length === 0 ? '' : ` (${error.errorCauses.join('; ')})`
+      const login = sanitizeText(user.login)
+      const pendingId = sanitizeText(pending.id)
       throw new CliError(
-        `Okta did not enroll a new push factor: ${error.errorSummary ?? error.errorCode ?? 'validation failed'}${causes}. ` +
-        `${user.login} has an unfinished push factor ${pending.id} (${pending.status}); remove it with ` +
-        `pushgate unenroll --login ${user.login} --factor ${pending.id}, then enroll again.`
+        `Okta did not enroll a new push factor: ${sanitizeText((error.errorSummary ?? error.errorCode ?? 'validation failed') + causes)}. ` +
+        `${login} has an unfinished push factor ${pendingId} (${sanitizeText(pending.status)}); remove it with ` +
+        `pushgate unenroll --login ${login} --factor ${pendingId}, then enroll again.`
       )
     }
     throw error
@@ -152,6 +155,6 @@ async function enrollPushFactor (okta: OktaClient, user: OktaUser, factors: read
 function describeInterruption (error: unknown, interrupt: InterruptListener, factorId: string | undefined): unknown {
   if (!(error instanceof InterruptedError) && !interrupt.signal.aborted) return error
   const reason = interrupt.signal.reason as InterruptedError
-  const pending = factorId === undefined ? '' : ` Factor ${factorId} stays PENDING_ACTIVATION; run pushgate enroll again for a new QR code.`
+  const pending = factorId === undefined ? '' : ` Factor ${sanitizeText(factorId)} stays PENDING_ACTIVATION; run pushgate enroll again for a new QR code.`
   return new CliError(`Stopped before the enrollment finished.${pending}`, reason.exitCode)
 }

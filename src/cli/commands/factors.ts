@@ -9,6 +9,7 @@ import { addUserOptions } from '../factors/command-options.ts'
 import { formatFactorTable } from '../factors/format.ts'
 import { resolveOktaSettings } from '../factors/okta-settings.ts'
 import { findUser, withOkta } from '../factors/okta-session.ts'
+import { sanitizeText, stringifyJsonForTerminal } from '../terminal/sanitize.ts'
 
 interface FactorsOptions {
   login: string
@@ -36,9 +37,10 @@ async function listFactors (options: FactorsOptions): Promise<void> {
 }
 
 function formatText (user: OktaUser, factors: readonly OktaFactor[]): string {
-  const heading = `${user.login} (${user.id}, ${user.status})`
+  const login = sanitizeText(user.login)
+  const heading = `${login} (${sanitizeText(user.id)}, ${sanitizeText(user.status)})`
   if (factors.length === 0) {
-    return `${heading} has no factors. Enroll Okta Verify push with: pushgate enroll --login ${user.login}\n`
+    return `${heading} has no factors. Enroll Okta Verify push with: pushgate enroll --login ${login}\n`
   }
   const count = factors.length === 1 ? '1 factor' : `${factors.length} factors`
   return `${heading}: ${count}\n${formatFactorTable(factors)}`
@@ -57,5 +59,5 @@ function formatJson (user: OktaUser, factors: readonly OktaFactor[]): string {
       ...(factor.device === undefined ? {} : { device: factor.device })
     }))
   }
-  return `${JSON.stringify(body, null, 2)}\n`
+  return `${stringifyJsonForTerminal(body)}\n`
 }

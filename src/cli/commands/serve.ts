@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { loadConfigFile } from '../../config/load.ts'
 import { closeOnSignals, startServer } from '../../server.ts'
 import { configPath } from '../config-path.ts'
+import { describeListenError } from '../listen-error.ts'
 
 export function registerServe (program: Command): void {
   program
@@ -10,8 +11,15 @@ export function registerServe (program: Command): void {
     .description('run the gateway (the default command)')
     .option('-c, --config <file>', 'configuration file (default: $PUSHGATE_CONFIG)')
     .action(async (options: { config?: string }) => {
-      const config = loadConfigFile(configPath(options.config))
-      const app = await startServer({ config })
+      const path = configPath(options.config)
+      const config = loadConfigFile(path)
+      const { host, port } = config.server
+      let app
+      try {
+        app = await startServer({ config })
+      } catch (error) {
+        throw describeListenError(error, host, port, { host: `server.host in ${path}`, port: `server.port in ${path}` })
+      }
       closeOnSignals(app)
     })
 }

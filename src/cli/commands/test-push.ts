@@ -20,6 +20,7 @@ import { findUser, withOkta } from '../factors/okta-session.ts'
 import { nextPollDelayMs, pollWithinRateLimit, type PollTiming } from '../factors/polling.ts'
 import { InterruptedError, listenForInterrupt, pause } from '../terminal/interrupt.ts'
 import { formatRemaining, ProgressLine } from '../terminal/progress.ts'
+import { sanitizeText } from '../terminal/sanitize.ts'
 
 /**
  * How long to keep polling while Okta still returns WAITING, in milliseconds: past the push's
@@ -67,7 +68,7 @@ async function testPush (options: TestPushOptions, command: Command): Promise<vo
       const user = await findUser(okta, options.login, { requireSignIn: true })
       const factor = await findPushFactor(okta, user, options.factor)
       const challenge = await okta.verifyPush(user.id, factor.id, { userAgent, numberChallenge })
-      process.stderr.write(`Push sent to ${describeDevice(factor)} for ${user.login}.\n`)
+      process.stderr.write(`Push sent to ${describeDevice(factor)} for ${sanitizeText(user.login)}.\n`)
 
       const outcome = await waitForAnswer(okta, challenge, timing)
       reportOutcome(outcome, user, factor)
@@ -79,22 +80,26 @@ async function testPush (options: TestPushOptions, command: Command): Promise<vo
 
 /** Returns the user's push factor: `factorId` when given, else their ACTIVE Okta Verify push factor. */
 async function findPushFactor (okta: OktaClient, user: OktaUser, factorId: string | undefined): Promise<OktaFactor> {
-  const enrollHint = `Enroll a phone with: pushgate enroll --login ${user.login}`
+  const login = sanitizeText(user.login)
+  const enrollHint = `Enroll a phone with: pushgate enroll --login ${login}`
   if (factorId === undefined) {
     const factor = await okta.findActivePushFactor(user.id)
-    if (factor === undefined) throw new CliError(`${user.login} has no ACTIVE Okta Verify push factor. ${enrollHint}`)
+    if (factor === undefined) throw new CliError(`${login} has no ACTIVE Okta Verify push factor. ${enrollHint}`)
     return factor
   }
 
+  const shownId = sanitizeText(factorId)
   let factor: OktaFactor
   try {
     factor = await okta.getFactor(user.id, factorId)
   } catch (error) {
-    if (isOktaNotFound(error)) throw new CliError(`${user.login} has no factor ${factorId}. List the factors with: pushgate factors --login ${user.login}`)
+    if (isOktaNotFound(error)) throw new CliError(`${login} has no factor ${shownId}. List the factors with: pushgate factors --login ${login}`)
     throw error
   }
-  if (!isOktaVerifyPush(factor)) throw new CliError(`Factor ${factorId} is ${factor.factorType} from ${factor.provider}, not an Okta Verify push factor.`)
-  if (factor.status !== 'ACTIVE') throw new CliError(`Push factor ${factorId} is ${factor.status}, not ACTIVE. ${enrollHint}`)
+  if (!isOktaVerifyPush(factor)) {
+    throw new CliError(`Factor ${shownId} is ${sanitizeText(factor.factorType)} from ${sanitizeText(factor.provider)}, not an Okta Verify push factor.`)
+  }
+  if (factor.status !== 'ACTIVE') throw new CliError(`Push factor ${shownId} is ${sanitizeText(factor.status)}, not ACTIVE. ${enrollHint}`)
   return factor
 }
 
@@ -163,7 +168,7 @@ function reportOutcome (outcome: PushOutcome, user: OktaUser, factor: OktaFactor
   const status = outcome.status
   switch (status.outcome) {
     case 'approved':
-      process.stdout.write(`Push approved by ${user.login} on ${device}.\n`)
+      process.stdout.write(`Push approved by ${sanitizeText(user.login)} on ${device}.\n`)
       return
     case 'denied':
       throw new CliError(`Push denied on ${device}.`, EXIT_FAILURE)
@@ -174,6 +179,6 @@ function reportOutcome (outcome: PushOutcome, user: OktaUser, factor: OktaFactor
     case 'cancelled':
       throw new CliError('Push cancelled before the person responded.', EXIT_FAILURE)
     default:
-      throw new CliError(`Push failed: Okta returned the result ${status.result}.`, EXIT_FAILURE)
+      throw new CliError(`Push failed: Okta returned the result ${sanitizeText(status.result)}.`, EXIT_FAILURE)
   }
 }

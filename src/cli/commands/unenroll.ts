@@ -16,6 +16,7 @@ import { resolveOktaSettings } from '../factors/okta-settings.ts'
 import { findUser, withOkta } from '../factors/okta-session.ts'
 import { InterruptedError, listenForInterrupt } from '../terminal/interrupt.ts'
 import { canPrompt, confirm } from '../terminal/prompt.ts'
+import { sanitizeText } from '../terminal/sanitize.ts'
 
 interface UnenrollOptions {
   login: string
@@ -40,19 +41,20 @@ async function unenroll (options: UnenrollOptions): Promise<void> {
     const user = await findUser(okta, options.login, { requireSignIn: false })
     const factor = await findFactor(okta, user, options.factor)
     const description = describeFactor(factor)
+    const login = sanitizeText(user.login)
 
     if (isOktaVerifyPush(factor)) {
       process.stderr.write(
-        `Warning: removing the push factor also removes ${user.login}'s Okta Verify codes (TOTP) and FastPass. ` +
+        `Warning: removing the push factor also removes ${login}'s Okta Verify codes (TOTP) and FastPass. ` +
         'They cannot sign in through pushgate until a phone is enrolled again with pushgate enroll.\n'
       )
     }
-    if (options.yes !== true) await confirmRemoval(user, description)
+    if (options.yes !== true) await confirmRemoval(login, description)
 
     await okta.deleteFactor(user.id, factor.id)
-    process.stdout.write(`Removed ${description} from ${user.login}.\n`)
+    process.stdout.write(`Removed ${description} from ${login}.\n`)
     if (isOktaVerifyPush(factor)) {
-      process.stderr.write(`If the configuration pins factorId: ${factor.id}, remove that line or replace it with the id pushgate enroll prints.\n`)
+      process.stderr.write(`If the configuration pins factorId: ${sanitizeText(factor.id)}, remove that line or replace it with the id pushgate enroll prints.\n`)
     }
   })
 }
@@ -62,26 +64,28 @@ async function findFactor (okta: OktaClient, user: OktaUser, factorId: string): 
     return await okta.getFactor(user.id, factorId)
   } catch (error) {
     if (isOktaNotFound(error)) {
-      throw new CliError(`${user.login} has no factor ${factorId}. List the factors with: pushgate factors --login ${user.login}`)
+      const login = sanitizeText(user.login)
+      throw new CliError(`${login} has no factor ${sanitizeText(factorId)}. List the factors with: pushgate factors --login ${login}`)
     }
     throw error
   }
 }
 
-/** Describes a factor for the question and the result: `ACTIVE push factor opf… on Alice's iPhone (IOS)`. */
+/** Describes a factor for the question and the result, sanitised: `ACTIVE push factor opf… on Alice's iPhone (IOS)`. */
 function describeFactor (factor: OktaFactor): string {
-  const where = factor.device === undefined ? `from ${factor.provider}` : `on ${describeDevice(factor)}`
-  return `${factor.status} ${factor.factorType} factor ${factor.id} ${where}`
+  const where = factor.device === undefined ? `from ${sanitizeText(factor.provider)}` : `on ${describeDevice(factor)}`
+  return `${sanitizeText(factor.status)} ${sanitizeText(factor.factorType)} factor ${sanitizeText(factor.id)} ${where}`
 }
 
-async function confirmRemoval (user: OktaUser, description: string): Promise<void> {
+/** Asks before the removal; `login` is the user's login, already sanitised. */
+async function confirmRemoval (login: string, description: string): Promise<void> {
   if (!canPrompt()) {
-    throw new CliError(`Not removing ${description} from ${user.login}: there is no terminal to confirm on. Pass --yes to remove it without asking.`)
+    throw new CliError(`Not removing ${description} from ${login}: there is no terminal to confirm on. Pass --yes to remove it without asking.`)
   }
 
   const interrupt = listenForInterrupt()
   try {
-    if (!await confirm(`Remove ${description} from ${user.login}?`, false, interrupt)) {
+    if (!await confirm(`Remove ${description} from ${login}?`, false, interrupt)) {
       throw new CliError('Nothing removed.', EXIT_FAILURE)
     }
   } catch (error) {

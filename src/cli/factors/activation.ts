@@ -21,6 +21,7 @@ import { pause, type InterruptListener } from '../terminal/interrupt.ts'
 import { formatRemaining, ProgressLine } from '../terminal/progress.ts'
 import { canPrompt, confirm } from '../terminal/prompt.ts'
 import { decodeQrPng, renderQrText } from '../terminal/qr-code.ts'
+import { sanitizeText } from '../terminal/sanitize.ts'
 import { formatClockTime } from './okta-errors.ts'
 import { nextPollDelayMs, pollWithinRateLimit, type PollTiming } from './polling.ts'
 
@@ -62,7 +63,7 @@ export async function activatePushFactor (request: ActivationRequest, enrollment
     const end = await waitForScan(request, pollUrl, waiting.expiresAt)
     if (end.state === 'active') return end.factor
     if (end.state === 'failed') {
-      throw new CliError(`The activation of factor ${request.factorId} ended with ${end.result}. Run pushgate enroll again.`, EXIT_FAILURE)
+      throw new CliError(`The activation of factor ${sanitizeText(request.factorId)} ended with ${sanitizeText(end.result)}. Run pushgate enroll again.`, EXIT_FAILURE)
     }
 
     await decideRestart(request, restarts)
@@ -83,7 +84,7 @@ async function deliverActivation (request: ActivationRequest, waiting: Activatio
   const png = await request.okta.fetchQrCode(waiting.qrcodeUrl)
   if (request.qrFile !== undefined) {
     writeQrFile(request.qrFile, png)
-    process.stderr.write(`QR code image written to ${request.qrFile}. Keep it private, because whoever scans it first gets ${request.user.login}'s push.\n`)
+    process.stderr.write(`QR code image written to ${request.qrFile}. Keep it private, because whoever scans it first gets ${sanitizeText(request.user.login)}'s push.\n`)
   }
   if (!request.sendEmail) await showQrCode(request, png, expiry)
 }
@@ -93,7 +94,7 @@ async function sendEmail (request: ActivationRequest, waiting: ActivationWaiting
   if (sendUrl === undefined) throw new CliError('Okta offered no email link for this activation. Run pushgate enroll again without --send to scan the QR code.', EXIT_FAILURE)
 
   await request.okta.sendActivation(sendUrl)
-  const address = request.user.email ?? request.user.login
+  const address = sanitizeText(request.user.email ?? request.user.login)
   process.stderr.write(`Okta emailed the activation link to ${address}. Open the email on the phone that has Okta Verify and tap the link.${expiry}\n`)
 }
 
@@ -102,7 +103,8 @@ async function showQrCode (request: ActivationRequest, png: Buffer, expiry: stri
   if (content === undefined) {
     // Without a readable code the PNG itself must be scanned, so keep it where the person can open it.
     // A new private folder, because a fixed name in a shared temporary folder could be a planted link.
-    const file = request.qrFile ?? join(mkdtempSync(join(tmpdir(), 'pushgate-qr-')), `${request.factorId}.png`)
+    // The file name is fixed too: the factor id comes from Okta and could contain a path.
+    const file = request.qrFile ?? join(mkdtempSync(join(tmpdir(), 'pushgate-qr-')), 'qr-code.png')
     if (request.qrFile === undefined) writeQrFile(file, png)
     process.stderr.write(`The QR code from Okta could not be drawn in the terminal. Open ${file} and scan it with Okta Verify.${expiry}\n`)
     return
@@ -110,7 +112,7 @@ async function showQrCode (request: ActivationRequest, png: Buffer, expiry: stri
 
   const drawing = await renderQrText(content, process.stderr.isTTY === true)
   process.stderr.write([
-    `Scan this QR code with Okta Verify on ${request.user.login}'s phone (in Okta Verify, add an account).${expiry}`,
+    `Scan this QR code with Okta Verify on ${sanitizeText(request.user.login)}'s phone (in Okta Verify, add an account).${expiry}`,
     '',
     drawing.trimEnd(),
     '',
@@ -138,7 +140,7 @@ function writeQrFile (file: string, png: Buffer): void {
 async function waitForScan (request: ActivationRequest, firstPollUrl: string, firstExpiresAt: number | undefined): Promise<ActivationEnd> {
   const timing: PollTiming = { intervalMs: request.pollIntervalMs, clock: request.clock, signal: request.interrupt.signal }
   const progress = new ProgressLine(process.stderr, request.clock)
-  const action = request.sendEmail ? `${request.user.login} to open the emailed link` : 'the QR code to be scanned'
+  const action = request.sendEmail ? `${sanitizeText(request.user.login)} to open the emailed link` : 'the QR code to be scanned'
   let pollUrl = firstPollUrl
   let expiresAt = firstExpiresAt
   try {
@@ -177,7 +179,7 @@ async function decideRestart (request: ActivationRequest, restarts: number): Pro
 
   const again = request.sendEmail ? 'Send a new email?' : 'Show a new QR code?'
   if (!await confirm(`The activation expired before it was used. ${again}`, true, request.interrupt)) {
-    throw new CliError(`Activation not restarted, so factor ${request.factorId} stays PENDING_ACTIVATION. Run pushgate enroll again to start over.`, EXIT_FAILURE)
+    throw new CliError(`Activation not restarted, so factor ${sanitizeText(request.factorId)} stays PENDING_ACTIVATION. Run pushgate enroll again to start over.`, EXIT_FAILURE)
   }
 }
 
@@ -189,5 +191,5 @@ async function restartActivation (request: ActivationRequest, expired: Activatio
   if (restarted.state === 'active' || restarted.state === 'waiting') return restarted
 
   const result = restarted.state === 'failed' ? restarted.result : 'TIMEOUT'
-  throw new CliError(`Okta did not restart the activation (it returned ${result}). Run pushgate enroll again.`, EXIT_FAILURE)
+  throw new CliError(`Okta did not restart the activation (it returned ${sanitizeText(result)}). Run pushgate enroll again.`, EXIT_FAILURE)
 }

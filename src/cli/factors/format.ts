@@ -1,29 +1,38 @@
 /**
  * Text the factor commands print: the configuration snippet with pinned ids, phone descriptions
- * and the factor table.
+ * and the factor table. Every value from Okta goes through sanitizeText, or is quoted, before it
+ * is printed.
  */
-import { stringify } from 'yaml'
+import { OKTA_ID_PATTERN } from '../../config/schema.ts'
 import type { OktaFactor, OktaUser } from '../../okta/types.ts'
+import { quoteYamlString, sanitizeText } from '../terminal/sanitize.ts'
 
 /**
  * Returns a `users:` entry with the pinned ids, indented to paste under `users:`, after a comment
- * line that names the phone. The output is valid YAML, so it can be appended to a file as it is.
+ * line that names the phone. The output is one YAML list item whatever Okta returned, so it can be
+ * appended to a file as it is. The login is a double-quoted scalar, the comment is sanitised, and
+ * ids that are not Okta ids are left out.
  */
 export function formatUserSnippet (user: OktaUser, factor: OktaFactor): string {
-  const entry = stringify([{ login: user.login, oktaUserId: user.id, factorId: factor.id }])
-  const lines = [`# Okta Verify push on ${describeDevice(factor)}`]
-  lines.push(...entry.split('\n').filter((line) => line !== ''))
+  const lines = [`# Okta Verify push on ${describeDevice(factor)}`, `- login: ${quoteYamlString(user.login)}`]
+  if (OKTA_ID_PATTERN.test(user.id) && OKTA_ID_PATTERN.test(factor.id)) {
+    lines.push(`  oktaUserId: ${user.id}`, `  factorId: ${factor.id}`)
+  } else {
+    // The configuration accepts only ids of this shape, so pinning another would make the entry invalid.
+    lines.splice(1, 0, '# Okta returned ids that are not 20 letters and digits, so this entry pins none')
+  }
   return lines.map((line) => `  ${line}`).join('\n') + '\n'
 }
 
-/** Describes the phone of a push factor: `Alice's iPhone (IOS, Okta Verify 9.27.0)`. */
+/** Describes the phone of a push factor, sanitised: `Alice's iPhone (IOS, Okta Verify 9.27.0)`. */
 export function describeDevice (factor: OktaFactor): string {
   const device = factor.device
   if (device?.name === undefined) return 'an unnamed device'
 
   const details = [device.platform, device.version === undefined ? undefined : `Okta Verify ${device.version}`]
     .filter((detail) => detail !== undefined)
-  return details.length === 0 ? device.name : `${device.name} (${details.join(', ')})`
+  const text = details.length === 0 ? device.name : `${device.name} (${details.join(', ')})`
+  return sanitizeText(text)
 }
 
 /** True for an Okta Verify push factor, whatever its status. */
@@ -36,10 +45,10 @@ const COLUMNS = ['ID', 'TYPE', 'PROVIDER', 'STATUS', 'DEVICE', 'CREATED'] as con
 /** Formats factors as a table with a header row, columns padded to their widest cell. */
 export function formatFactorTable (factors: readonly OktaFactor[]): string {
   const rows = factors.map((factor) => [
-    factor.id,
-    factor.factorType,
-    factor.provider,
-    factor.status,
+    sanitizeText(factor.id),
+    sanitizeText(factor.factorType),
+    sanitizeText(factor.provider),
+    sanitizeText(factor.status),
     factor.device === undefined ? '-' : describeDevice(factor),
     factor.createdAt === undefined ? '-' : new Date(factor.createdAt).toISOString().slice(0, 10)
   ])

@@ -8,6 +8,7 @@ import { OktaClient } from '../../okta/client.ts'
 import { isOktaNotFound } from '../../okta/errors.ts'
 import type { OktaUser } from '../../okta/types.ts'
 import { CliError } from '../exit.ts'
+import { sanitizeText } from '../terminal/sanitize.ts'
 import { describeOktaError } from './okta-errors.ts'
 import type { OktaSettings } from './okta-settings.ts'
 
@@ -55,7 +56,7 @@ export async function findUser (okta: OktaClient, login: string, options: { requ
 
   if (options.requireSignIn && !canSignIn(user.status)) {
     throw new CliError(
-      `${user.login} is ${user.status} in Okta, so pushgate cannot sign them in with a push. ` +
+      `${sanitizeText(user.login)} is ${sanitizeText(user.status)} in Okta, so pushgate cannot sign them in with a push. ` +
       'Activate the user (or end the suspension) in the Okta Admin Console under Directory > People, then run the command again.'
     )
   }

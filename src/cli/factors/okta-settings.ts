@@ -3,7 +3,7 @@
  * section of a configuration file, or the OKTA_* environment variables. Nothing else of the
  * configuration is read, so these commands work before the rest of the gateway is configured.
  */
-import { loadOktaSection, type Environment } from '../../config/load.ts'
+import { loadOktaSection, type Environment, type OktaConfig } from '../../config/load.ts'
 import { configSchema } from '../../config/schema.ts'
 import { PushgateError } from '../../errors.ts'
 import { CliError } from '../exit.ts'
@@ -47,14 +47,18 @@ function isSet (value: string | undefined): value is string {
   return value !== undefined && value !== ''
 }
 
+/** Returns the settings of the validated `okta` section of the configuration file at `path`. */
+export function settingsFromConfig (okta: OktaConfig, path: string): OktaSettings {
+  return {
+    ...okta,
+    tokenSetting: `okta.apiToken (or okta.apiTokenFile) in ${path}`,
+    orgUrlSetting: `okta.orgUrl in ${path}`
+  }
+}
+
 function fromConfigFile (path: string, env: Environment): OktaSettings {
   try {
-    const okta = loadOktaSection(path, env)
-    return {
-      ...okta,
-      tokenSetting: `okta.apiToken (or okta.apiTokenFile) in ${path}`,
-      orgUrlSetting: `okta.orgUrl in ${path}`
-    }
+    return settingsFromConfig(loadOktaSection(path, env), path)
   } catch (error) {
     if (error instanceof PushgateError) throw new CliError(error.message)
     throw error
