@@ -36,7 +36,12 @@ export interface AppOptions {
   counterStore?: CounterStore
   /** A pino destination stream, for tests that read the log. */
   logStream?: NodeJS.WritableStream
+  /** Floor of a push start's response time in milliseconds; see PushServiceOptions. */
+  minPushStartMs?: number
 }
+
+/** Time limit for receiving one whole request, in milliseconds. */
+const REQUEST_TIMEOUT_MS = 30_000
 
 /** Request bodies above this size are rejected: the largest legitimate one is a login form. */
 const BODY_LIMIT_BYTES = 16 * 1024
@@ -55,9 +60,12 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     // logAccess below writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
+    // A client must send its whole request within this time, so slow senders cannot hold
+    // connections open forever (Fastify's default is no limit). Milliseconds.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     return503OnClosing: true
   })
-  installErrorHandlers(app)
+  installErrorHandlers(app, clock)
 
   const gateway = createGateway(config, clock, app.log)
   const okta = options.okta ?? new OktaClient({
@@ -70,7 +78,16 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const limits = new LoginLimits(options.counterStore ?? new MemoryCounterStore(clock), config.limits)
   const audit = createAuditLog(app.log)
   const cookies = browserCookies(gateway)
-  const pushes = new PushService({ config, clock, okta, store: new PendingStore(clock), limits, audit, log: app.log })
+  const pushes = new PushService({
+    config,
+    clock,
+    okta,
+    store: new PendingStore(clock),
+    limits,
+    audit,
+    log: app.log,
+    ...(options.minPushStartMs === undefined ? {} : { minPushStartMs: options.minPushStartMs })
+  })
   const loginOptions: LoginRoutesOptions = { gateway, pushes, limits, cookies, audit }
 
   // The authz routes run for every request the proxy handles, so they get no plugins or hooks:

@@ -37,6 +37,24 @@ export interface Gateway {
   warnUntrustedForwarding: (request: FastifyRequest) => void
 }
 
+/**
+ * Longest encoded `rd` put into a Location header. nginx reads an auth subrequest's headers into
+ * one buffer (proxy_buffer_size, 4 KiB by default on x86-64) and answers 500 when they do not fit.
+ */
+export const MAX_ENCODED_RD_LENGTH = 2048
+
+/**
+ * Encodes `target` for `rd`, dropping its query and then its path when the result would be too
+ * long: the person then lands on the same site rather than on an error page.
+ */
+function redirectParameter (target: URL): string | undefined {
+  for (const candidate of [target.href, target.origin + target.pathname, target.origin + '/']) {
+    const encoded = encodeURIComponent(candidate)
+    if (encoded.length <= MAX_ENCODED_RD_LENGTH) return encoded
+  }
+  return undefined
+}
+
 /** Builds the shared parts for `config`. */
 export function createGateway (config: Config, clock: Clock, log: FastifyBaseLogger): Gateway {
   const trust = proxyAddr.compile(config.server.trustedProxies)
@@ -80,7 +98,8 @@ export function createGateway (config: Config, clock: Clock, log: FastifyBaseLog
     },
 
     loginUrl (target) {
-      return target === undefined ? loginPage : `${loginPage}?rd=${encodeURIComponent(target.href)}`
+      const rd = target === undefined ? undefined : redirectParameter(target)
+      return rd === undefined ? loginPage : `${loginPage}?rd=${rd}`
     },
 
     warnUntrustedForwarding (request) {

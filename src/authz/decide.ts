@@ -8,7 +8,7 @@ import type { OriginalRequest } from './original-request.ts'
 export type AuthzDecision =
   | { outcome: 'allow', session: SessionData }
   /** Signed in, but the login is no longer in `users`. */
-  | { outcome: 'forbidden', session: SessionData }
+  | { outcome: 'forbidden', session: SessionData, navigation: boolean }
   | { outcome: 'sign-in', navigation: boolean, target: URL | undefined, method: string }
   | { outcome: 'malformed', reason: string }
 
@@ -27,7 +27,7 @@ export function decide (input: DecideInput): AuthzDecision {
   if (session.session !== undefined) {
     return input.isAllowedLogin(session.session.login)
       ? { outcome: 'allow', session: session.session }
-      : { outcome: 'forbidden', session: session.session }
+      : { outcome: 'forbidden', session: session.session, navigation: input.navigation }
   }
 
   return {

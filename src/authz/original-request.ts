@@ -59,7 +59,7 @@ function describe (parts: { method: string, proto: string, host: string, uri: st
   const scheme = SCHEMES[parts.proto.toLowerCase()]
   if (scheme === undefined) return { kind: 'malformed', reason: 'the forwarded protocol is not http, https, ws or wss' }
   if (!HOST_PATTERN.test(parts.host)) return { kind: 'malformed', reason: 'the forwarded host is not a host name with an optional port' }
-  if (!URI_PATTERN.test(parts.uri)) return { kind: 'malformed', reason: 'the forwarded URI is not a path starting with /' }
+  if (!URI_PATTERN.test(parts.uri)) return { kind: 'malformed', reason: 'the forwarded URI is not a single path starting with /, without spaces (a repeated header is joined with ", ")' }
   if (parts.uri.startsWith('//')) return { kind: 'malformed', reason: 'the forwarded URI starts with //' }
 
   let url: URL

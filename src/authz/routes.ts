@@ -10,7 +10,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Gateway } from '../gateway.ts'
+import { createLogThrottle, type LogThrottle } from '../http/log-throttle.ts'
 import { decide, redirectStatus, type AuthzDecision } from './decide.ts'
+import { forbiddenPage } from './forbidden-page.ts'
 import { identityHeaders } from './identity-headers.ts'
 import { isBrowserNavigation } from './navigation.ts'
 import { readAuthRequestRequest, readForwardAuthRequest, type OriginalRequest } from './original-request.ts'
@@ -20,6 +22,8 @@ type Dialect = 'forward-auth' | 'auth-request'
 /** Registers both authz endpoints. */
 export async function authzRoutes (app: FastifyInstance, options: { gateway: Gateway }): Promise<void> {
   const { gateway } = options
+  // Malformed requests come from a misconfigured proxy or an attack; either can send thousands.
+  const throttle = createLogThrottle(10_000, gateway.clock)
 
   const handle = (dialect: Dialect) => async (request: FastifyRequest, reply: FastifyReply) => {
     const trusted = gateway.isTrustedProxy(request.socket.remoteAddress)
@@ -34,22 +38,35 @@ export async function authzRoutes (app: FastifyInstance, options: { gateway: Gat
       navigation: isBrowserNavigation(request.headers),
       isAllowedLogin: gateway.isAllowedLogin
     })
-    logDecision(request, dialect, original, decision)
+    logDecision(request, dialect, original, decision, throttle)
 
     reply.header('cache-control', 'no-store')
     return answer(reply, decision, dialect, gateway)
   }
 
-  app.get('/authz/forward-auth', handle('forward-auth'))
-  app.get('/authz/auth-request', handle('auth-request'))
+  // Traefik v3.4+ with preserveRequestMethod and HAProxy's auth-intercept send the client's
+  // method, and some proxies forward its body. The decision never depends on either, so every
+  // method is accepted and no body is read (Node discards it once the answer is sent).
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, _payload, done) => { done(null) })
+  for (const [url, dialect] of [['/authz/forward-auth', 'forward-auth'], ['/authz/auth-request', 'auth-request']] as const) {
+    app.route({ method: AUTHZ_METHODS, url, handler: handle(dialect), exposeHeadRoute: false })
+  }
 }
+
+const AUTHZ_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 function answer (reply: FastifyReply, decision: AuthzDecision, dialect: Dialect, gateway: Gateway): FastifyReply {
   switch (decision.outcome) {
     case 'allow':
       return reply.code(200).headers(identityHeaders(decision.session)).send()
-    case 'forbidden':
+    case 'forbidden': {
+      // Traefik and Caddy show this body to the browser; nginx shows its own 403 page instead.
+      if (decision.navigation && dialect === 'forward-auth') {
+        return reply.code(403).type('text/html; charset=utf-8').send(forbiddenPage(decision.session.login, gateway.publicUrlFor('/logout').href))
+      }
       return reply.code(403).send({ error: 'forbidden', message: `${decision.session.login} is signed in but not allowed here` })
+    }
     case 'malformed':
       return reply.code(403).send({ error: 'invalid_forwarded_request', message: decision.reason })
     case 'sign-in': {
@@ -63,7 +80,7 @@ function answer (reply: FastifyReply, decision: AuthzDecision, dialect: Dialect,
   }
 }
 
-function logDecision (request: FastifyRequest, dialect: Dialect, original: OriginalRequest, decision: AuthzDecision): void {
+function logDecision (request: FastifyRequest, dialect: Dialect, original: OriginalRequest, decision: AuthzDecision, throttle: LogThrottle): void {
   const host = original.kind === 'known' ? original.url.host : undefined
   switch (decision.outcome) {
     case 'allow':
@@ -72,9 +89,11 @@ function logDecision (request: FastifyRequest, dialect: Dialect, original: Origi
     case 'forbidden':
       request.log.info({ dialect, host, user: decision.session.login }, 'authz denied: user not in users')
       break
-    case 'malformed':
-      request.log.warn({ dialect, reason: decision.reason }, 'authz denied: malformed forwarded request')
+    case 'malformed': {
+      const suppressed = throttle.admit(decision.reason)
+      if (suppressed !== undefined) request.log.warn({ dialect, reason: decision.reason, suppressed }, 'authz denied: malformed forwarded request')
       break
+    }
     case 'sign-in':
       request.log.debug({ dialect, host, navigation: decision.navigation }, 'authz: not signed in')
       break

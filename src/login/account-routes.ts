@@ -31,12 +31,15 @@ export async function accountRoutes (app: FastifyInstance, options: LoginRoutesO
       audit.record('session_ended', { user: session.login, clientIp: clientIpOf(request), userAgent: request.headers['user-agent'] ?? '' })
     }
     reply.clearCookie(gateway.cookie.name, gateway.cookie.clearOptions)
+    // A shared computer should not keep suggesting the last person's login.
+    reply.clearCookie(options.cookies.loginName, options.cookies.options)
 
     const rd = (request.query as Record<string, unknown>).rd
     const target = gateway.redirects.check(rd) ?? gateway.publicUrlFor('/')
     return reply.header('cache-control', 'no-store').redirect(target.href, 303)
   }
 
-  app.get('/logout', logout)
+  // No HEAD route: a link checker or prefetch sending HEAD must not sign anyone out.
+  app.get('/logout', { exposeHeadRoute: false }, logout)
   app.post('/logout', logout)
 }

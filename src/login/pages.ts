@@ -11,6 +11,7 @@ export interface LayoutInput {
   body: SafeHtml
   csrfToken?: string
   script?: boolean
+  resume?: boolean
 }
 
 function layout (input: LayoutInput): string {
@@ -23,6 +24,8 @@ function layout (input: LayoutInput): string {
 <title>${input.title}</title>
 ${input.csrfToken === undefined ? '' : html`<meta name="csrf-token" content="${input.csrfToken}">`}
 <meta name="pushgate-base" content="${input.basePath}">
+${input.resume === true ? html`<meta name="pushgate-resume" content="waiting">` : ''}
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${input.basePath}/assets/style.css">
 ${input.script === true ? html`<script src="${input.basePath}/assets/login.js" defer></script>` : ''}
 </head>
@@ -44,6 +47,8 @@ export interface LoginPageInput {
   target: string
   askForLogin: boolean
   rememberedLogin: string | undefined
+  /** True when this browser already has a push waiting (after a reload): the script picks it up. */
+  resume: boolean
 }
 
 /** Renders the login page. Nothing is sent until the person clicks "Send push". */
@@ -71,7 +76,7 @@ ${loginField}
 <button id="retry" type="button" class="primary" hidden>Send a new push</button>
 <noscript><p class="status error">This page needs JavaScript to follow the push on your phone. Turn it on and reload.</p></noscript>`
 
-  return layout({ title: `Sign in to ${input.targetHost}`, basePath: input.basePath, body, csrfToken: input.csrfToken, script: true })
+  return layout({ title: `Sign in to ${input.targetHost}`, basePath: input.basePath, body, csrfToken: input.csrfToken, script: true, resume: input.resume })
 }
 
 export interface HomePageInput {

@@ -19,6 +19,8 @@ export interface PendingLogin {
   state: PendingState
   /** For `failed`: what went wrong, in words the login page can show. */
   failure?: 'okta_unavailable' | 'okta_rate_limited' | 'unexpected_result'
+  /** For `cancelled`: by the Cancel button, or by a newer push for the same user or browser. */
+  cancelledBy?: 'person' | 'newer_push'
   /** When the person may try again, for rate limits. */
   retryAtMs?: number
   correctAnswer?: number

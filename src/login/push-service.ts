@@ -60,16 +60,26 @@ export interface PushServiceOptions {
   limits: LoginLimits
   audit: AuditLog
   log: FastifyBaseLogger
+  /**
+   * Every push start answers no sooner than this, in milliseconds, whether a push was sent or
+   * not. Default MIN_PUSH_START_MS; tests that do not measure timing pass 0.
+   */
+  minPushStartMs?: number
 }
+
+/** Default floor of a push start's response time; a real push usually takes longer than this. */
+export const MIN_PUSH_START_MS = 500
 
 export class PushService {
   readonly #options: PushServiceOptions
   readonly #latency = new LatencyEstimate()
   readonly #startsByUser = new PerKeyQueue()
+  readonly #minStartMs: number
   #lastPushLifetimeMs = DEFAULT_PUSH_LIFETIME_MS
 
   constructor (options: PushServiceOptions) {
     this.#options = options
+    this.#minStartMs = options.minPushStartMs ?? MIN_PUSH_START_MS
   }
 
   /** The login to use for `typed`: the only configured user, or the typed text. Throws when empty. */
@@ -99,10 +109,15 @@ export class PushService {
 
     // One start per user at a time, so concurrent starts cannot each miss the other's push.
     return await this.#startsByUser.run(login.toLowerCase(), async () => {
+      const startedAt = performance.now()
       await this.#supersede(login, [input.browserId, input.previousBrowserId])
-      const startedAtMs = clock.now()
       const pending = await this.#sendPush(login, input, context)
-      if (!pending.decoy) this.#latency.observe(clock.now() - startedAtMs)
+      const elapsedMs = performance.now() - startedAt
+      if (!pending.decoy) this.#latency.observe(elapsedMs)
+
+      // Real pushes and decoys both answer after the same target time, so the response time does
+      // not tell which logins exist; only an Okta slower than its recent average shows through.
+      await sleep(Math.max(this.#minStartMs, this.#latency.targetMs()) - elapsedMs)
       store.put(pending)
       return pending
     })
@@ -151,8 +166,14 @@ export class PushService {
     const pending = this.#options.store.get(browserId)
     if (pending?.state !== 'waiting') return pending
     await this.#cancelAtOkta(pending)
+    pending.cancelledBy = 'person'
     this.#finish(pending, 'cancelled')
     return pending
+  }
+
+  /** True when `browserId` has a push waiting, so the login page can pick it up after a reload. */
+  isWaiting (browserId: string): boolean {
+    return this.#options.store.get(browserId)?.state === 'waiting'
   }
 
   async #sendPush (login: string, input: StartInput, context: AuditContext): Promise<PendingLogin> {
@@ -200,8 +221,6 @@ export class PushService {
     log.info({ user: login, reason }, 'no push sent; the login page shows the same waiting state as for a real push')
     audit.record('push_refused', { user: login, clientIp: input.clientIp, userAgent: input.userAgent, reason })
 
-    // Return after about as long as a real push takes, so timing does not tell the cases apart.
-    await sleep(this.#latency.estimateMs())
     const pending = this.#newPending(login, input, undefined)
     pending.decoy = true
     if (config.okta.numberChallenge) pending.correctAnswer = randomInt(1, 100)
@@ -285,6 +304,7 @@ export class PushService {
     for (const pending of new Set(older)) {
       if (pending?.state !== 'waiting') continue
       await this.#cancelAtOkta(pending)
+      pending.cancelledBy = 'newer_push'
       this.#finish(pending, 'cancelled')
     }
   }

@@ -103,10 +103,11 @@ export async function loginRoutes (app: FastifyInstance, options: LoginRoutesOpt
 
 /** Renders the login page for `rd`, setting the flow and CSRF cookies. */
 export async function sendLoginPage (request: FastifyRequest, reply: FastifyReply, rd: unknown, options: LoginRoutesOptions): Promise<FastifyReply> {
-  const { gateway, cookies } = options
-  cookies.ensureFlowId(request, reply)
+  const { gateway, cookies, pushes } = options
+  const flowId = cookies.ensureFlowId(request, reply)
   const target = gateway.redirects.resolve(rd)
   const page = loginPage({
+    resume: pushes.isWaiting(flowId),
     basePath: gateway.basePath,
     csrfToken: reply.generateCsrf(),
     targetHost: target.host,

@@ -52,7 +52,9 @@ function messageFor (pending: PendingLogin, askedForLogin: boolean): string {
     case 'timed_out':
       return askedForLogin ? NOT_ARRIVED.typedLogin : NOT_ARRIVED.onlyUser
     case 'cancelled':
-      return 'The push was cancelled. A newer push or the Cancel button replaced it.'
+      return pending.cancelledBy === 'newer_push'
+        ? 'A newer push replaced this one, from this browser or another. Check the newest push on your phone.'
+        : 'You cancelled the push.'
     case 'failed':
       return FAILURES[pending.failure ?? 'unexpected_result']
   }

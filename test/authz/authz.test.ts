@@ -199,3 +199,54 @@ t.test('routes live under the path of publicUrl', async (t) => {
   t.equal(root.statusCode, 404, 'nothing is served outside the prefix')
   await root.body.dump()
 })
+
+t.test('any method, with or without a body', async (t) => {
+  const gateway = await startGateway(t, gatewayOptions)
+  const cookie = `pushgate_session=${await sealSession(gateway, 'alice@example.com')}`
+  for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS'] as const) {
+    t.test(`${method} forward-auth navigation without a session gets 303`, async (t) => {
+      const response = await request(`${gateway.url}/authz/forward-auth`, {
+        method,
+        headers: { ...forwarded({ 'x-forwarded-method': method }), ...NAVIGATION, 'content-type': 'application/json' },
+        body: '{"not": "parsed'
+      })
+      await response.body.dump()
+      t.equal(response.statusCode, 303)
+    })
+    t.test(`${method} auth-request with a session gets 200`, async (t) => {
+      const response = await request(`${gateway.url}/authz/auth-request`, {
+        method,
+        headers: { 'x-original-url': 'https://app.example.test/', 'x-original-method': method, cookie, 'content-type': 'text/plain' },
+        body: 'x'.repeat(100_000)
+      })
+      await response.body.dump()
+      t.equal(response.statusCode, 200)
+      t.equal(response.headers['remote-user'], 'alice@example.com')
+    })
+  }
+})
+
+t.test('very long original URL keeps Location small', async (t) => {
+  const gateway = await startGateway(t, gatewayOptions)
+  const uri = '/reports?q=' + '%2F'.repeat(2000)
+  const response = await request(`${gateway.url}/authz/auth-request`, {
+    headers: { 'x-original-url': `https://app.example.test${uri}`, ...NAVIGATION }
+  })
+  await response.body.dump()
+  t.equal(response.statusCode, 401)
+  const location = String(response.headers.location)
+  t.ok(location.length < 2200, 'nginx\'s 4 KiB header buffer still fits the answer')
+  t.equal(new URL(location).searchParams.get('rd'), 'https://app.example.test/reports', 'the query is dropped first')
+})
+
+t.test('signed-in login no longer in users sees an explanation and a sign-out link', async (t) => {
+  const gateway = await startGateway(t, gatewayOptions)
+  const cookie = `pushgate_session=${await sealSession(gateway, '<b>mallory</b>@example.com')}`
+  const response = await request(`${gateway.url}/authz/forward-auth`, { headers: { ...forwarded(), ...NAVIGATION, cookie } })
+  const body = await response.body.text()
+  t.equal(response.statusCode, 403)
+  t.match(String(response.headers['content-type']), 'text/html')
+  t.match(body, '&lt;b&gt;mallory&lt;/b&gt;@example.com', 'the login is escaped')
+  t.match(body, 'href="https://auth.example.test/logout"')
+  t.ok(Buffer.byteLength(body) < 8192, 'under Traefik\'s maxResponseBodySize')
+})

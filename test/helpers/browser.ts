@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import type { Teardown } from './gateway.ts'
 import type { TestCertificates } from './tls.ts'
 import { TEST_DOMAIN } from './tls.ts'
+import { CHROMIUM_FLAGS } from './chromium.ts'
 import { CHROMIUM } from './tools.ts'
 
 export const DESKTOP = { width: 1280, height: 800 }
@@ -24,14 +25,7 @@ export async function launchChromium (t: Teardown, certificates: TestCertificate
   const browser = await chromium.launch({
     executablePath: CHROMIUM.path,
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_FLAGS,
       '--disable-default-apps',
       '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication',
       `--host-resolver-rules=MAP *.${TEST_DOMAIN} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`,

@@ -36,6 +36,11 @@ export interface GatewayOptions {
   clock?: Clock
   counterStore?: CounterStore
   simulator?: Partial<SimulatorOptions>
+  /**
+   * Floor of a push start's response time. Default 0, so tests that do not measure timing do not
+   * wait; the production default is MIN_PUSH_START_MS.
+   */
+  minPushStartMs?: number
   /** When set, pushgate listens on this exact port (publicUrl needs it before listen). */
   publicUrl?: (port: number) => string
 }
@@ -85,7 +90,7 @@ export async function startGateway (t: Teardown, options: GatewayOptions = {}): 
       callback()
     }
   })
-  const appOptions: Parameters<typeof buildApp>[0] = { config, logStream }
+  const appOptions: Parameters<typeof buildApp>[0] = { config, logStream, minPushStartMs: options.minPushStartMs ?? 0 }
   if (options.clock !== undefined) appOptions.clock = options.clock
   if (options.counterStore !== undefined) appOptions.counterStore = options.counterStore
   const app = await buildApp(appOptions)
