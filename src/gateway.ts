@@ -39,7 +39,7 @@ export interface Gateway {
 
 /**
  * Longest encoded `rd` put into a Location header. nginx reads an auth subrequest's headers into
- * one buffer (proxy_buffer_size, 4 KiB by default on x86-64) and answers 500 when they do not fit.
+ * one buffer (proxy_buffer_size, 4 KiB by default on x86-64) and responds with 500 when they do not fit.
  */
 export const MAX_ENCODED_RD_LENGTH = 2048
 

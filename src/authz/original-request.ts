@@ -71,14 +71,14 @@ function describe (parts: { method: string, proto: string, host: string, uri: st
   return { kind: 'known', method: parts.method, url }
 }
 
-/** The first entry of a header that chained proxies may have turned into a list ("https, http"). */
+/** Returns the first entry of a header that chained proxies may have turned into a list ("https, http"). */
 function first (value: string | string[] | undefined): string | undefined {
   const text = single(value)
   if (text === undefined) return undefined
   return text.split(',')[0]?.trim()
 }
 
-/** A header sent once; a repeated header is read as absent rather than guessed at. */
+/** Returns a header sent once; a repeated header is read as absent rather than guessed at. */
 function single (value: string | string[] | undefined): string | undefined {
   if (Array.isArray(value)) return undefined
   return value

@@ -2,7 +2,7 @@
  * The two authz endpoints. A proxy sends every protected request's headers here and passes the
  * request on only on a 2xx.
  *
- * - `/authz/forward-auth` (Traefik, Caddy, HAProxy): the proxy returns any non-2xx answer to the
+ * - `/authz/forward-auth` (Traefik, Caddy, HAProxy): the proxy returns any non-2xx response to the
  *   browser verbatim, so a browser navigation gets a 302/303 to the login page directly.
  * - `/authz/auth-request` (nginx auth_request): nginx turns any status other than 2xx, 401 and
  *   403 into a 500, so this endpoint never redirects; a browser navigation gets 401 with a
@@ -46,7 +46,7 @@ export async function authzRoutes (app: FastifyInstance, options: { gateway: Gat
 
   // Traefik v3.4+ with preserveRequestMethod and HAProxy's auth-intercept send the client's
   // method, and some proxies forward its body. The decision never depends on either, so every
-  // method is accepted and no body is read (Node discards it once the answer is sent).
+  // method is accepted and no body is read (Node discards it once the response is sent).
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => { done(null) })
   for (const [url, dialect] of [['/authz/forward-auth', 'forward-auth'], ['/authz/auth-request', 'auth-request']] as const) {

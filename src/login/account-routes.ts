@@ -1,6 +1,6 @@
 /**
  * `/` (who is signed in, or the login page) and `/logout`. Logout works on GET as well as POST,
- * as in Authelia and oauth2-proxy, so a plain link can sign out; it only clears a cookie, so a
+ * as in Authelia and oauth2-proxy, so a plain link can sign out. It only clears cookies, so a
  * forged request can do no more than sign someone out.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'

@@ -1,6 +1,6 @@
 /**
  * A running estimate of how long sending a real push takes. Every push start, real or decoy,
- * answers after the same target, so response times do not reveal which logins exist.
+ * responds after the same target, so response times do not reveal which logins exist.
  */
 
 /** Weight of each new observation in the moving average. */

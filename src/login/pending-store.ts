@@ -26,7 +26,7 @@ export interface PendingLogin {
   correctAnswer?: number
   expiresAtMs: number
   createdAtMs: number
-  /** Where to send the browser after approval. */
+  /** The URL the browser goes to after approval. */
   target: string
   clientIp: string
   userAgent: string

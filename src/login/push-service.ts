@@ -61,7 +61,7 @@ export interface PushServiceOptions {
   audit: AuditLog
   log: FastifyBaseLogger
   /**
-   * Every push start answers no sooner than this, in milliseconds, whether a push was sent or
+   * Every push start responds no sooner than this, in milliseconds, whether a push was sent or
    * not. Default MIN_PUSH_START_MS; tests that do not measure timing pass 0.
    */
   minPushStartMs?: number
@@ -115,7 +115,7 @@ export class PushService {
       const elapsedMs = performance.now() - startedAt
       if (!pending.decoy) this.#latency.observe(elapsedMs)
 
-      // Real pushes and decoys both answer after the same target time, so the response time does
+      // Real pushes and decoys both respond after the same target time, so the response time does
       // not tell which logins exist; only an Okta slower than its recent average shows through.
       await sleep(Math.max(this.#minStartMs, this.#latency.targetMs()) - elapsedMs)
       store.put(pending)

@@ -1,5 +1,5 @@
 /**
- * What the login page's script receives about a pending login, and the words it shows. A decoy
+ * The view of a pending login that the login page's script receives, with the words it shows. A decoy
  * (no push sent) produces exactly the same view as a real push in the same state.
  */
 import type { PendingLogin } from './pending-store.ts'
@@ -11,7 +11,7 @@ export interface PendingView {
   number?: number
   /** Seconds until the push expires. */
   secondsLeft: number
-  /** Where to go, once approved. */
+  /** The target URL, once approved. */
   redirect?: string
 }
 

@@ -106,7 +106,7 @@
     try {
       view = await response.json()
     } catch {
-      view = { state: 'failed', message: 'pushgate sent an unexpected answer (HTTP ' + response.status + '). Reload the page.' }
+      view = { state: 'failed', message: 'pushgate sent an unexpected response (HTTP ' + response.status + '). Reload the page.' }
     }
     return { ok: response.ok, status: response.status, view }
   }
