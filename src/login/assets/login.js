@@ -164,7 +164,7 @@
   })
 
   // After a reload, pick up a push this browser already sent and is still waiting for. The server
-  // says so in a meta tag, so a fresh page makes no request that is bound to fail.
+  // marks that with a meta tag, so a fresh page makes no request that is bound to fail.
   if (document.querySelector('meta[name="pushgate-resume"]')) {
     call('GET', '/login/status').then(function (result) {
       if (result.ok && result.view.state === 'waiting') render(result.view)
