@@ -11,7 +11,7 @@ import { SessionSealer } from '../src/session/sealer.ts'
 
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz'
 
-/** A route that answers like an allowed authz check, with nothing behind it. */
+/** Starts a route that responds like an allowed authz check, with nothing behind it. */
 async function bareServer (logger: boolean) {
   const app = Fastify({ logger: logger ? loggerOptions('warn') : false })
   app.get('/authz', async (_request, reply) => {

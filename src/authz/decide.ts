@@ -1,5 +1,5 @@
 /**
- * The authz decision shared by both dialects: who is asking, about what, and what to answer.
+ * The authz decision shared by both dialects: who is asking, about what, and how to respond.
  * Kept free of Fastify so both route handlers and the tests read the same rule.
  */
 import type { SessionData, UnsealResult } from '../session/sealer.ts'
@@ -19,7 +19,7 @@ export interface DecideInput {
   isAllowedLogin: (login: string) => boolean
 }
 
-/** Decides what an authz endpoint answers; the dialect only changes how the answer is written. */
+/** Decides how an authz endpoint responds. The dialect only changes how the response is written. */
 export function decide (input: DecideInput): AuthzDecision {
   const { original, session } = input
   if (original.kind === 'malformed') return { outcome: 'malformed', reason: original.reason }

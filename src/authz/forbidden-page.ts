@@ -1,5 +1,5 @@
 /**
- * The page a browser sees when it is signed in with a login that is no longer in `users`, so the
+ * The page shown to a browser when it is signed in with a login that is no longer in `users`, so the
  * person learns why and can sign out instead of facing a bare 403. Kept small and self-contained:
  * Traefik limits the authz response body (maxResponseBodySize, 8192 bytes in the shipped config).
  */

@@ -1,7 +1,7 @@
 /**
- * Reconstructs the request a proxy is asking about from the headers it adds. The headers are
- * believed only when the caller's address is in server.trustedProxies; from anyone else they
- * could be forged, so they are ignored and the original URL counts as unknown.
+ * Reconstructs the request a proxy is checking from the headers it adds. The headers are believed
+ * only when the caller's address is in server.trustedProxies. From anyone else they could be
+ * forged, so they are ignored and the original URL counts as unknown.
  *
  * ForwardAuth (Traefik, Caddy, HAProxy) describes the request in X-Forwarded-Method, -Proto,
  * -Host and -Uri. nginx's auth_request sends nothing by itself; the shipped config adds

@@ -136,7 +136,7 @@ const serverSchema = z.strictObject({
 
 const SECRET_MAP_HINT = 'write one secret, or a map such as {1: <old secret>, 2: <new secret>}; the highest id seals new cookies'
 
-/** A single secret, or a map of positive whole-number ids to secrets (rotation). Each secret is checked here. */
+/** Schema of `session.secret`: one secret, or a map of positive whole-number ids to secrets for rotation. Each secret is checked here. */
 const secretValue = z.unknown().transform((value, ctx): string | Record<string, string> => {
   if (typeof value === 'string') {
     checkSecret(value, ctx)
@@ -164,7 +164,7 @@ const secretValue = z.unknown().transform((value, ctx): string | Record<string, 
   return map
 })
 
-/** A file holding the secret; the output is the secret, checked like `secret`. */
+/** Schema of `session.secretFile`: the path of a file holding the secret. It outputs the secret, checked like `secret`. */
 const secretFile = z.string().transform((path, ctx) => {
   const secret = readSecretFile(path, ctx)
   if (secret === undefined) return z.NEVER
@@ -236,7 +236,7 @@ function checkApiTokenSource (okta: Record<string, unknown>, ctx: z.RefinementCt
   }
 }
 
-/** The Okta org URL; the output is its origin. */
+/** Schema of `okta.orgUrl`. It outputs the URL's origin. */
 const oktaOrgUrl = httpUrl('example.okta.com').transform((url, ctx) => {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     ctx.addIssue({ code: 'custom', message: `is ${JSON.stringify(url.href)}; Okta must be reached over https (http is allowed only on loopback, for the simulator)` })

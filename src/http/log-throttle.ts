@@ -1,7 +1,7 @@
 /**
  * Limits how often one kind of log line is written, so a flood of bad requests cannot flood the
- * log. The first line of a kind goes out at once; repeats within the interval are counted, and the
- * count rides along with the next line that goes out.
+ * log. The first line of a kind is written at once. Repeats within the interval are counted, and
+ * the count is added to the next line that is written.
  */
 import type { Clock } from '../clock.ts'
 

@@ -1,5 +1,5 @@
 /**
- * Security headers for pushgate's own pages (not the authz answers, which no browser renders):
+ * Security headers for pushgate's own pages (not the authz responses, which no browser renders):
  * a strict Content-Security-Policy with scripts and styles from pushgate's origin only, no
  * framing, no Referer (so `rd` values and flow ids do not leak), and no caching of pages.
  */

@@ -5,7 +5,7 @@
  * defaultRedirectUrl, or to pushgate's own root.
  *
  * The check works on the URL as the WHATWG parser (the one browsers use) reads it, so the host we
- * compare is the host the browser will visit: percent-encoding, IDN, Unicode dots and numeric IP
+ * compare is the host the browser will visit. Percent-encoding, IDN, Unicode dots and numeric IP
  * forms are already normalised by then. The raw text is rejected up front when it contains
  * characters that browsers strip or reinterpret (control characters, whitespace, backslashes).
  */

@@ -116,7 +116,7 @@ export class PushService {
       if (!pending.decoy) this.#latency.observe(elapsedMs)
 
       // Real pushes and decoys both respond after the same target time, so the response time does
-      // not tell which logins exist; only an Okta slower than its recent average shows through.
+      // not reveal which logins exist. Only an Okta slower than its recent average shows through.
       await sleep(Math.max(this.#minStartMs, this.#latency.targetMs()) - elapsedMs)
       store.put(pending)
       return pending
@@ -207,7 +207,7 @@ export class PushService {
       return pending
     } catch (error) {
       if (isOktaClientError(error)) {
-        log.warn({ err: error, user: login }, 'Okta refused the push request; the login page shows the generic message')
+        log.warn({ err: error, user: login }, 'Okta rejected the push request; the login page shows the generic message')
         return await this.#decoy(login, input, `okta_${errorCodeOf(error)}`)
       }
       audit.record('push_failed', { ...context, reason: errorCodeOf(error) })

@@ -1,7 +1,7 @@
 /**
  * Counters for rate limits and cool-downs, behind a small interface so that several replicas can
- * share them through Redis or Valkey instead of the in-memory store below (INCR with PEXPIRE, and
- * SET with PX, map one to one onto these methods).
+ * share them through Redis or Valkey instead of the in-memory store below. Redis's INCR with
+ * PEXPIRE, and SET with PX, map one to one onto these methods.
  */
 import type { Clock } from '../clock.ts'
 

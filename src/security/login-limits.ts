@@ -1,7 +1,7 @@
 /**
  * The limits that make push bombing (MFA fatigue: pushes until the person taps Approve) slow and
  * visible: per client IP on starting pushes and on polling, per user on pushes sent, and a
- * cool-down after a denial, when a person has just said "that was not me".
+ * cool-down after a denial, when a person has just reported "that was not me".
  */
 import type { Config } from '../config/schema.ts'
 import { clientKey } from './client-key.ts'

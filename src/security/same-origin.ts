@@ -1,7 +1,7 @@
 /**
  * Cross-site request checks for the requests that start or cancel a push. A request passes only
- * when its Origin (or, without one, its Referer) is pushgate's own origin; the CSRF token bound
- * to the browser is checked separately by @fastify/csrf-protection.
+ * when its Origin (or, without one, its Referer) is pushgate's own origin. The CSRF token bound
+ * to the browser is checked separately, by @fastify/csrf-protection.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Test } from 'tap'
 import { DESKTOP, PHONE, saveScreenshots } from './browser.ts'
 import { ALICE } from './gateway.ts'
-import { DEEP_PATH } from './proxy-scenarios.ts'
+import { assertLoginRedirect, DEEP_PATH, LONG_PATH } from './proxy-scenarios.ts'
 import type { ProxyStack } from './proxy-stack.ts'
 import type { UpstreamEcho } from './upstream.ts'
 
@@ -174,5 +174,22 @@ export function registerExpiryScenario (t: Test, stack: ProxyStack, browser: Bro
 
     await page.goto(stack.url('app', '/app'))
     t.equal(new URL(page.url()).pathname, '/login', 'a navigation goes to the login page again')
+  })
+}
+
+/** Registers the check that a protected URL too long for a proxy's header buffers still reaches the login page. */
+export function registerLongUrlScenario (t: Test, stack: ProxyStack, browser: Browser): void {
+  t.test('long URL lands on login page', async (t) => {
+    const context = await browser.newContext()
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    const target = stack.url('app', LONG_PATH)
+
+    const response = await page.goto(target)
+    const redirect = await response?.request().redirectedFrom()?.response()
+    t.equal(redirect?.status(), 302, 'the protected URL responds with a redirect')
+    assertLoginRedirect(t, stack, target, await redirect?.headerValue('location') ?? undefined)
+    t.equal(response?.status(), 200, 'the login page loads')
+    t.match(await page.locator('h1').innerText(), /^Sign in to /)
   })
 }

@@ -1,7 +1,7 @@
 /**
- * User enumeration: an attacker types logins into the login page and watches the answers to learn
+ * User enumeration: an attacker types logins into the login page and compares the responses to learn
  * which ones exist, then push-bombs those. Every login that cannot get a push must look exactly
- * like one that can, until the person on the phone answers.
+ * like one that can, until the person on the phone responds.
  */
 import t from 'tap'
 import { BrowserClient } from '../helpers/browser-client.ts'
@@ -26,7 +26,7 @@ async function startGatewayWithUsers (t: Parameters<typeof startGateway>[0], clo
   })
 }
 
-/** The parts of an answer an attacker can compare: status, header names, cookie names, JSON shape. */
+/** Returns the parts of a response an attacker can compare: status, header names, cookie names, JSON shape. */
 function shapeOf (answer: { status: number, headers: Record<string, unknown>, body: string }) {
   const json = JSON.parse(answer.body) as Record<string, unknown>
   const setCookie = answer.headers['set-cookie']

@@ -2,9 +2,9 @@
  * `pushgate test-push --login L [--factor ID] [--no-number-challenge]`: sends one Okta Verify push,
  * shows the number to tap, and reports whether the person approved it.
  *
- * Exit 0 approved; 1 denied, timed out, cancelled or failed, or Okta failed; 2 for usage and
- * settings errors, an unknown login, a user who cannot sign in, and a user without an ACTIVE push
- * factor; 130 after Ctrl+C, which cancels the push.
+ * Exit codes: 0 when approved. 1 when denied, timed out, cancelled or failed, or when Okta failed.
+ * 2 for usage and settings errors, an unknown login, a user who cannot sign in, or a user without
+ * an ACTIVE push factor. 130 after Ctrl+C, which cancels the push.
  */
 import type { Command } from 'commander'
 import { systemClock } from '../../clock.ts'
